@@ -27,6 +27,7 @@ COLUMNS = (
     "reason",
 )
 
+
 # Valid 32-digit FASC-Ns (OC 1, POA 1) that differ in the credential number.
 def fascn(number: int) -> str:
     return f"14000001{number:06d}01{1000000000 + number:010d}114001"
@@ -49,7 +50,9 @@ def event(event_id: str, time: str, status: str, **fields: str) -> dict[str, str
     return row
 
 
-def write_csv(path: Path, rows: Sequence[Mapping[str, str]], columns: Sequence[str] = COLUMNS) -> Path:
+def write_csv(
+    path: Path, rows: Sequence[Mapping[str, str]], columns: Sequence[str] = COLUMNS
+) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()

@@ -56,7 +56,9 @@ def test_import_exits_1_and_names_line_and_column_of_rejected_rows(migrated_cli,
 def test_import_of_a_file_that_is_not_utf8_exits_1_with_a_clear_message(migrated_cli, tmp_path):
     path = tmp_path / "latin1.csv"
     header = "event_id,event_time,event_type,status,person_id,credential_id,given_name\n"
-    path.write_bytes((header + "E1,2026-01-01T09:00:00Z,ISSUE,ACTIVE,P1,C1,Zoë\n").encode("latin-1"))
+    path.write_bytes(
+        (header + "E1,2026-01-01T09:00:00Z,ISSUE,ACTIVE,P1,C1,Zoë\n").encode("latin-1")
+    )
 
     result = migrated_cli("cms", "import", str(path))
 
@@ -121,7 +123,12 @@ def test_credentials_show_text_gives_status_and_history(migrated_cli, tmp_path):
 
 def test_a_card_past_its_expiry_date_shows_as_expired(migrated_cli, tmp_path):
     old = event(
-        "E1", "2020-01-01T09:00:00Z", "ACTIVE", event_type="ISSUE", fascn=fascn(1), expires_on="2021-01-01"
+        "E1",
+        "2020-01-01T09:00:00Z",
+        "ACTIVE",
+        event_type="ISSUE",
+        fascn=fascn(1),
+        expires_on="2021-01-01",
     )
     migrated_cli("cms", "import", str(write_csv(tmp_path / "h.csv", [old])))
 
@@ -139,9 +146,9 @@ def test_unknown_person_exits_1(migrated_cli):
 
 def test_reports_list_and_show_give_every_row_as_json_and_csv(migrated_cli, tmp_path):
     bad = event("E3", "2026-01-03T09:00:00Z", "ACTIVE", credential_id="C2", fascn="12")
-    run_id = json.loads(migrated_cli("cms", "import", str(history(tmp_path, bad)), "--json").stdout)[
-        "run_id"
-    ]
+    run_id = json.loads(
+        migrated_cli("cms", "import", str(history(tmp_path, bad)), "--json").stdout
+    )["run_id"]
 
     runs = json.loads(migrated_cli("reports", "list", "--json").stdout)
     assert [run["run_id"] for run in runs] == [run_id]

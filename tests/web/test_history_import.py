@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from report_files import PIV_I_FASCN, event, fascn, write_csv, write_jsonl
 
 from idms.domain import FixedClock
 from idms.jobs.kinds import Trigger
@@ -13,6 +12,7 @@ from idms.web.audit.models import AuditRecord
 from idms.web.credentials.history_job import import_credential_history
 from idms.web.credentials.models import Credential, CredentialEvent, Person
 from idms.web.runs.models import Run, RunEntry
+from report_files import PIV_I_FASCN, event, fascn, write_csv, write_jsonl
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,11 @@ def test_import_stores_person_credential_and_full_history(tmp_path):
     assert run.status == "succeeded", run.message
     assert run.counts == {"read": 2, "imported": 2, "unchanged": 0, "rejected": 0, "warnings": 0}
     person = Person.objects.get(person_id="P1")
-    assert (person.given_name, person.family_name, person.email) == ("Ada", "Lovelace", "ada@example.gov")
+    assert (person.given_name, person.family_name, person.email) == (
+        "Ada",
+        "Lovelace",
+        "ada@example.gov",
+    )
     card = Credential.objects.get(credential_id="C1")
     assert card.status == "ACTIVE"
     assert card.fascn == fascn(1)
@@ -128,7 +132,9 @@ def test_an_older_event_arriving_later_does_not_overwrite_newer_state(tmp_path):
         write_csv(
             tmp_path / "new.csv",
             [
-                event("E2", "2026-01-02T09:00:00Z", "ACTIVE", event_type="ACTIVATE", fascn=fascn(1)),
+                event(
+                    "E2", "2026-01-02T09:00:00Z", "ACTIVE", event_type="ACTIVATE", fascn=fascn(1)
+                ),
                 event("E3", "2026-03-01T09:00:00Z", "REVOKED", event_type="REVOKE"),
             ],
         )
@@ -206,7 +212,10 @@ def test_same_event_id_with_other_content_is_rejected_as_a_conflict(tmp_path):
 
 
 def test_a_conflict_inside_one_file_names_the_first_line(tmp_path):
-    rows = [*issue_and_activate(), event("E2", "2026-01-05T09:00:00Z", "REVOKED", event_type="REVOKE")]
+    rows = [
+        *issue_and_activate(),
+        event("E2", "2026-01-05T09:00:00Z", "REVOKED", event_type="REVOKE"),
+    ]
     run = run_import(write_csv(tmp_path / "h.csv", rows))
 
     [problem] = errors(run)
@@ -223,8 +232,22 @@ def test_bad_rows_are_rejected_with_line_column_and_reason_and_the_rest_imported
         event("E6", "2026-01-03T09:00:00Z", "ACTIVE", credential_id="C5", fascn="1234"),
         event("E7", "2026-01-03T09:00:00Z", "ACTIVE", credential_id="C6", card_uuid="not-a-uuid"),
         event("E8", "2026-01-03T09:00:00Z", "ACTIVE", person_id="", credential_id="C7"),
-        event("E9", "2026-01-03T09:00:00Z", "ACTIVE", credential_id="C8", fascn=fascn(8), event_type="BURN"),
-        event("E10", "2026-01-03T09:00:00Z", "ACTIVE", credential_id="C9", fascn=fascn(9), expires_on="31/12/2030"),
+        event(
+            "E9",
+            "2026-01-03T09:00:00Z",
+            "ACTIVE",
+            credential_id="C8",
+            fascn=fascn(8),
+            event_type="BURN",
+        ),
+        event(
+            "E10",
+            "2026-01-03T09:00:00Z",
+            "ACTIVE",
+            credential_id="C9",
+            fascn=fascn(9),
+            expires_on="31/12/2030",
+        ),
     ]
     run = run_import(write_csv(tmp_path / "h.csv", rows))
 
@@ -363,7 +386,14 @@ def test_a_transition_warned_once_is_not_warned_again_on_the_next_import(tmp_pat
 def test_two_active_cards_from_one_issuer_for_one_person_is_a_warning(tmp_path):
     rows = [
         *issue_and_activate(),
-        event("E3", "2026-02-01T09:00:00Z", "ACTIVE", event_type="ISSUE", credential_id="C2", fascn=fascn(2)),
+        event(
+            "E3",
+            "2026-02-01T09:00:00Z",
+            "ACTIVE",
+            event_type="ISSUE",
+            credential_id="C2",
+            fascn=fascn(2),
+        ),
     ]
     run = run_import(write_csv(tmp_path / "h.csv", rows))
 
@@ -375,7 +405,14 @@ def test_two_active_cards_from_one_issuer_for_one_person_is_a_warning(tmp_path):
 def test_a_derived_credential_beside_an_active_card_is_not_a_warning(tmp_path):
     rows = [
         *issue_and_activate(),
-        event("E3", "2026-02-01T09:00:00Z", "ACTIVE", event_type="ISSUE", credential_id="D1", credential_type="DERIVED_PIV"),
+        event(
+            "E3",
+            "2026-02-01T09:00:00Z",
+            "ACTIVE",
+            event_type="ISSUE",
+            credential_id="D1",
+            credential_type="DERIVED_PIV",
+        ),
     ]
     run = run_import(write_csv(tmp_path / "h.csv", rows))
 
@@ -385,13 +422,24 @@ def test_a_derived_credential_beside_an_active_card_is_not_a_warning(tmp_path):
 def test_one_fascn_or_card_uuid_on_two_credentials_is_a_warning(tmp_path):
     rows = [
         *issue_and_activate(),
-        event("E3", "2026-02-01T09:00:00Z", "REVOKED", event_type="ISSUE", credential_id="C2", person_id="P2", fascn=fascn(1), card_uuid=UUID1),
+        event(
+            "E3",
+            "2026-02-01T09:00:00Z",
+            "REVOKED",
+            event_type="ISSUE",
+            credential_id="C2",
+            person_id="P2",
+            fascn=fascn(1),
+            card_uuid=UUID1,
+        ),
     ]
     run = run_import(write_csv(tmp_path / "h.csv", rows))
 
     assert len(warnings(run, "shared_fascn")) == 1
     assert len(warnings(run, "shared_card_uuid")) == 1
-    assert f"FASC-N {fascn(1)} is on 2 credentials: C1, C2" in warnings(run, "shared_fascn")[0].message
+    assert (
+        f"FASC-N {fascn(1)} is on 2 credentials: C1, C2" in warnings(run, "shared_fascn")[0].message
+    )
 
 
 def test_piv_card_with_the_piv_i_fascn_pattern_and_no_uuid_is_a_warning(tmp_path):
@@ -405,7 +453,14 @@ def test_piv_card_with_the_piv_i_fascn_pattern_and_no_uuid_is_a_warning(tmp_path
 
 def test_piv_i_cards_sharing_the_placeholder_fascn_are_not_a_warning(tmp_path):
     rows = [
-        event("E1", "2026-01-01T09:00:00Z", "ACTIVE", credential_type="PIV-I", fascn=PIV_I_FASCN, card_uuid=UUID1),
+        event(
+            "E1",
+            "2026-01-01T09:00:00Z",
+            "ACTIVE",
+            credential_type="PIV-I",
+            fascn=PIV_I_FASCN,
+            card_uuid=UUID1,
+        ),
         event(
             "E2",
             "2026-01-01T09:00:00Z",

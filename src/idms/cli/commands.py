@@ -136,7 +136,9 @@ def reports_show(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout)
         writer.writerow(ENTRY_COLUMNS)
         for entry in run_entries(run):
-            writer.writerow([entry[column] if entry[column] is not None else "" for column in ENTRY_COLUMNS])
+            writer.writerow(
+                [entry[column] if entry[column] is not None else "" for column in ENTRY_COLUMNS]
+            )
     elif args.json:
         _stream_json(run_summary(run), run_entries(run))
     else:

@@ -35,7 +35,9 @@ def run_demo(*, actor: str) -> int:
         print()
     person = find_person(SPOTLIGHT)
     if person is not None:
-        print(f"== Step 3: what idms now knows about {SPOTLIGHT} (idms credentials show {SPOTLIGHT})")
+        print(
+            f"== Step 3: what idms now knows about {SPOTLIGHT} (idms credentials show {SPOTLIGHT})"
+        )
         print_profile(person_profile(person, today(SystemClock())))
     print(
         "\nNext: `idms reports list`, `idms reports show RUN_ID --csv`, "

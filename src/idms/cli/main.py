@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     cms_import.set_defaults(handler=commands.cms_import)
 
     credentials = sub.add_parser("credentials", help="look up people and their credentials")
-    cred_sub = credentials.add_subparsers(dest="credentials_command", required=True, metavar="COMMAND")
+    cred_sub = credentials.add_subparsers(
+        dest="credentials_command", required=True, metavar="COMMAND"
+    )
     show = cred_sub.add_parser(
         "show", help="a person's credentials, current status and full history"
     )

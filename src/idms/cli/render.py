@@ -8,22 +8,24 @@ from typing import Any
 COUNT_ORDER = ("read", "imported", "unchanged", "rejected", "warnings")
 
 
-def print_run(summary: dict[str, Any], entries: Iterable[dict[str, Any]], *, truncated: bool) -> None:
+def print_run(
+    summary: dict[str, Any], entries: Iterable[dict[str, Any]], *, truncated: bool
+) -> None:
     print(f"Run {summary['run_id']}  {summary['job']}  {summary['status'].upper()}")
     print(f"  started {summary['started_at']} by {summary['actor']} ({summary['trigger']})")
     if summary["source"]:
         print(f"  source  {summary['source']}")
     counts = summary["counts"]
     if counts:
-        ordered = [key for key in COUNT_ORDER if key in counts] + sorted(set(counts) - set(COUNT_ORDER))
+        ordered = [key for key in COUNT_ORDER if key in counts] + sorted(
+            set(counts) - set(COUNT_ORDER)
+        )
         print("  " + ", ".join(f"{key} {counts[key]:,}" for key in ordered))
     if summary["message"] and (not counts or summary["status"] in ("failed", "stopped")):
         print(f"  {summary['message']}")
-    shown = 0
-    for entry in entries:
-        if shown == 0:
+    for number, entry in enumerate(entries):
+        if number == 0:
             print("  Report rows:")
-        shown += 1
         where = entry["source"] or ""
         if entry["line"]:
             where += f":{entry['line']}"
@@ -45,7 +47,8 @@ def print_runs(runs: list[dict[str, Any]]) -> None:
         detail = run["source"] or ""
         if run["message"]:
             detail = f"{detail}: {run['message']}" if detail else run["message"]
-        print(f"{run['run_id']:>5}  {run['job']:34} {run['status']:10} {run['started_at'][:19]:25} {detail}")
+        started = run["started_at"][:19]
+        print(f"{run['run_id']:>5}  {run['job']:34} {run['status']:10} {started:25} {detail}")
 
 
 def print_profile(profile: dict[str, Any]) -> None:
@@ -61,13 +64,17 @@ def print_profile(profile: dict[str, Any]) -> None:
         if status != cred["cms_status"]:
             status += f" (CMS says {cred['cms_status']})"
         expires = f"  expires {cred['expires_on']}" if cred["expires_on"] else ""
-        print(f"\n  Credential {cred['credential_id']}  {cred['credential_type']}  {status}{expires}")
+        print(
+            f"\n  Credential {cred['credential_id']}  {cred['credential_type']}  {status}{expires}"
+        )
         if cred["fascn"]:
             print(f"    FASC-N     {cred['fascn']}")
         if cred["card_uuid"]:
             print(f"    card UUID  {cred['card_uuid']}")
         if cred["cert_serial"]:
-            print(f"    cert       serial {cred['cert_serial']} issuer {cred['cert_issuer'] or '?'}")
+            print(
+                f"    cert       serial {cred['cert_serial']} issuer {cred['cert_issuer'] or '?'}"
+            )
         print("    History:")
         for event in cred["history"]:
             reason = f"  ({event['reason']})" if event["reason"] else ""

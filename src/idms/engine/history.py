@@ -45,7 +45,9 @@ class HistoryStore(Protocol):
         self, credential_ids: Collection[str]
     ) -> Mapping[str, Sequence[HistoryEvent]]: ...
 
-    def person_histories(self, person_ids: Collection[str]) -> Mapping[str, Sequence[HistoryEvent]]: ...
+    def person_histories(
+        self, person_ids: Collection[str]
+    ) -> Mapping[str, Sequence[HistoryEvent]]: ...
 
     def save(
         self,
@@ -125,7 +127,9 @@ class HistoryImport:
     def _reject(self, location: Location | None, reason: str, value: str = "") -> None:
         self._add(ReportEntry.error("rejected", reason, location, value=value))
 
-    def _warn(self, code: str, message: str, location: Location | None = None, **fields: str) -> None:
+    def _warn(
+        self, code: str, message: str, location: Location | None = None, **fields: str
+    ) -> None:
         self._add(ReportEntry.warning(code, message, location, fields=fields))
 
     def _flush_entries(self) -> None:

@@ -164,9 +164,7 @@ def _email(fields: Fields, column: str) -> str | None:
     return value
 
 
-def _enum(
-    fields: Fields, column: str, enum: type[E], *, required: bool = False
-) -> E | None:
+def _enum(fields: Fields, column: str, enum: type[E], *, required: bool = False) -> E | None:
     value = _given(fields, column)
     if not value:
         if required:
@@ -242,5 +240,3 @@ def _card_uuid(fields: Fields, column: str) -> CardUuid | None:
         return CardUuid.parse_optional(value)
     except DomainValueError as problem:
         raise _FieldError(column, str(problem), value) from None
-
-

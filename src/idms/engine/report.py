@@ -29,7 +29,9 @@ class ReportEntry:
     fields: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def error(cls, code: str, message: str, location: Location | None = None, **kw: Any) -> ReportEntry:
+    def error(
+        cls, code: str, message: str, location: Location | None = None, **kw: Any
+    ) -> ReportEntry:
         return cls(EntryLevel.ERROR, code, message, location, **kw)
 
     @classmethod

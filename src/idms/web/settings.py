@@ -72,7 +72,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "idms.web.wsgi.application"
 
-DATABASES = {"default": database_from_url(os.environ.get("IDMS_DATABASE_URL", DEFAULT_DATABASE_URL))}
+DATABASES = {
+    "default": database_from_url(os.environ.get("IDMS_DATABASE_URL", DEFAULT_DATABASE_URL))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"

@@ -34,7 +34,9 @@ def import_credential_history(
     """Import one report file in one transaction: all of it, or (on a file-level error or a
     crash) none of it. Rejected rows are reported and the rest is imported."""
     clock = clock or SystemClock()
-    run = start_run(Job.CREDENTIAL_HISTORY, actor=actor, trigger=trigger, clock=clock, source=path.name)
+    run = start_run(
+        Job.CREDENTIAL_HISTORY, actor=actor, trigger=trigger, clock=clock, source=path.name
+    )
     reader = CmsReportReader(path, fmt)
     progress = (lambda summary: on_progress(reader, summary)) if on_progress else None
     try:
@@ -50,8 +52,10 @@ def import_credential_history(
         )
     except Exception as problem:  # the run row must say why, whatever went wrong
         log.exception("credential history import of %s failed", path.name)
-        cause = "The database refused the import" if isinstance(problem, DatabaseError) else (
-            "The import stopped on an internal error"
+        cause = (
+            "The database refused the import"
+            if isinstance(problem, DatabaseError)
+            else ("The import stopped on an internal error")
         )
         return finish_run(
             run,

@@ -70,7 +70,9 @@ class CredentialEvent(models.Model):
     credential = models.ForeignKey(
         Credential, on_delete=models.PROTECT, related_name="events", db_index=False
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events", db_index=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     event_time = models.DateTimeField()
     event_type = models.CharField(max_length=16, choices=_choices(EventType))
     status = models.CharField(max_length=16, choices=_choices(CredentialStatus))

@@ -141,7 +141,9 @@ class DjangoHistoryStore:
         yield from self._shared_identifier("card_uuid", "card UUID", touched)
         yield from self._two_active_cards(touched)
 
-    def _shared_identifier(self, column: str, label: str, touched: QuerySet[Credential]) -> Iterator[ReportEntry]:
+    def _shared_identifier(
+        self, column: str, label: str, touched: QuerySet[Credential]
+    ) -> Iterator[ReportEntry]:
         values = (
             Credential.objects.filter(**{f"{column}__in": touched.values(column)})
             .exclude(**{f"{column}__isnull": True})
@@ -307,4 +309,3 @@ def history_event(row: CredentialEvent) -> HistoryEvent:
         reason=row.reason or None,
         location=Location(row.source, row.line),
     )
-

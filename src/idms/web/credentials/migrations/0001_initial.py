@@ -5,87 +5,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('runs', '0001_initial'),
+        ("runs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('person_id', models.CharField(max_length=128, primary_key=True, serialize=False)),
-                ('given_name', models.CharField(blank=True, max_length=200)),
-                ('family_name', models.CharField(blank=True, max_length=200)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('organization', models.CharField(blank=True, max_length=200)),
-                ('as_of_time', models.DateTimeField()),
-                ('as_of_event', models.CharField(max_length=128)),
+                ("person_id", models.CharField(max_length=128, primary_key=True, serialize=False)),
+                ("given_name", models.CharField(blank=True, max_length=200)),
+                ("family_name", models.CharField(blank=True, max_length=200)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                ("organization", models.CharField(blank=True, max_length=200)),
+                ("as_of_time", models.DateTimeField()),
+                ("as_of_event", models.CharField(max_length=128)),
             ],
             options={
-                'ordering': ['person_id'],
+                "ordering": ["person_id"],
             },
         ),
         migrations.CreateModel(
-            name='Credential',
+            name="Credential",
             fields=[
-                ('credential_id', models.CharField(max_length=128, primary_key=True, serialize=False)),
-                ('credential_type', models.CharField(choices=[('PIV', 'PIV'), ('PIV-I', 'PIV-I'), ('DERIVED_PIV', 'DERIVED_PIV')], max_length=16)),
-                ('status', models.CharField(choices=[('REQUESTED', 'REQUESTED'), ('IN_PRODUCTION', 'IN_PRODUCTION'), ('ISSUED', 'ISSUED'), ('ACTIVE', 'ACTIVE'), ('SUSPENDED', 'SUSPENDED'), ('REVOKED', 'REVOKED'), ('TERMINATED', 'TERMINATED'), ('EXPIRED', 'EXPIRED')], max_length=16)),
-                ('fascn', models.CharField(blank=True, db_index=True, max_length=32, null=True)),
-                ('card_uuid', models.CharField(blank=True, db_index=True, max_length=36, null=True)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('cert_serial', models.CharField(blank=True, max_length=128)),
-                ('cert_issuer', models.CharField(blank=True, max_length=500)),
-                ('cert_ski', models.CharField(blank=True, max_length=128)),
-                ('cert_not_after', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('issuer', models.CharField(blank=True, max_length=500)),
-                ('as_of_time', models.DateTimeField()),
-                ('as_of_event', models.CharField(max_length=128)),
-                ('last_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='runs.run')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credentials', to='credentials.person')),
+                (
+                    "credential_id",
+                    models.CharField(max_length=128, primary_key=True, serialize=False),
+                ),
+                (
+                    "credential_type",
+                    models.CharField(
+                        choices=[
+                            ("PIV", "PIV"),
+                            ("PIV-I", "PIV-I"),
+                            ("DERIVED_PIV", "DERIVED_PIV"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("REQUESTED", "REQUESTED"),
+                            ("IN_PRODUCTION", "IN_PRODUCTION"),
+                            ("ISSUED", "ISSUED"),
+                            ("ACTIVE", "ACTIVE"),
+                            ("SUSPENDED", "SUSPENDED"),
+                            ("REVOKED", "REVOKED"),
+                            ("TERMINATED", "TERMINATED"),
+                            ("EXPIRED", "EXPIRED"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("fascn", models.CharField(blank=True, db_index=True, max_length=32, null=True)),
+                (
+                    "card_uuid",
+                    models.CharField(blank=True, db_index=True, max_length=36, null=True),
+                ),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("cert_serial", models.CharField(blank=True, max_length=128)),
+                ("cert_issuer", models.CharField(blank=True, max_length=500)),
+                ("cert_ski", models.CharField(blank=True, max_length=128)),
+                ("cert_not_after", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("issuer", models.CharField(blank=True, max_length=500)),
+                ("as_of_time", models.DateTimeField()),
+                ("as_of_event", models.CharField(max_length=128)),
+                (
+                    "last_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="runs.run",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credentials",
+                        to="credentials.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['credential_id'],
+                "ordering": ["credential_id"],
             },
         ),
         migrations.CreateModel(
-            name='CredentialEvent',
+            name="CredentialEvent",
             fields=[
-                ('event_id', models.CharField(max_length=128, primary_key=True, serialize=False)),
-                ('event_time', models.DateTimeField()),
-                ('event_type', models.CharField(choices=[('ISSUE', 'ISSUE'), ('ACTIVATE', 'ACTIVATE'), ('SUSPEND', 'SUSPEND'), ('RESUME', 'RESUME'), ('REVOKE', 'REVOKE'), ('TERMINATE', 'TERMINATE'), ('EXPIRE', 'EXPIRE'), ('REISSUE', 'REISSUE'), ('CERT_UPDATE', 'CERT_UPDATE'), ('REINSTATE', 'REINSTATE'), ('UPDATE', 'UPDATE')], max_length=16)),
-                ('status', models.CharField(choices=[('REQUESTED', 'REQUESTED'), ('IN_PRODUCTION', 'IN_PRODUCTION'), ('ISSUED', 'ISSUED'), ('ACTIVE', 'ACTIVE'), ('SUSPENDED', 'SUSPENDED'), ('REVOKED', 'REVOKED'), ('TERMINATED', 'TERMINATED'), ('EXPIRED', 'EXPIRED')], max_length=16)),
-                ('given_name', models.CharField(blank=True, max_length=200)),
-                ('family_name', models.CharField(blank=True, max_length=200)),
-                ('email', models.CharField(blank=True, max_length=254)),
-                ('organization', models.CharField(blank=True, max_length=200)),
-                ('credential_type', models.CharField(blank=True, max_length=16)),
-                ('card_uuid', models.CharField(blank=True, max_length=36)),
-                ('fascn', models.CharField(blank=True, max_length=32)),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('cert_serial', models.CharField(blank=True, max_length=128)),
-                ('cert_issuer', models.CharField(blank=True, max_length=500)),
-                ('cert_ski', models.CharField(blank=True, max_length=128)),
-                ('cert_not_after', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('content_hash', models.CharField(max_length=32)),
-                ('source', models.CharField(max_length=500)),
-                ('line', models.PositiveIntegerField(blank=True, null=True)),
-                ('credential', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='credentials.credential')),
-                ('run', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='runs.run')),
-                ('person', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='credentials.person')),
+                ("event_id", models.CharField(max_length=128, primary_key=True, serialize=False)),
+                ("event_time", models.DateTimeField()),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("ISSUE", "ISSUE"),
+                            ("ACTIVATE", "ACTIVATE"),
+                            ("SUSPEND", "SUSPEND"),
+                            ("RESUME", "RESUME"),
+                            ("REVOKE", "REVOKE"),
+                            ("TERMINATE", "TERMINATE"),
+                            ("EXPIRE", "EXPIRE"),
+                            ("REISSUE", "REISSUE"),
+                            ("CERT_UPDATE", "CERT_UPDATE"),
+                            ("REINSTATE", "REINSTATE"),
+                            ("UPDATE", "UPDATE"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("REQUESTED", "REQUESTED"),
+                            ("IN_PRODUCTION", "IN_PRODUCTION"),
+                            ("ISSUED", "ISSUED"),
+                            ("ACTIVE", "ACTIVE"),
+                            ("SUSPENDED", "SUSPENDED"),
+                            ("REVOKED", "REVOKED"),
+                            ("TERMINATED", "TERMINATED"),
+                            ("EXPIRED", "EXPIRED"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("given_name", models.CharField(blank=True, max_length=200)),
+                ("family_name", models.CharField(blank=True, max_length=200)),
+                ("email", models.CharField(blank=True, max_length=254)),
+                ("organization", models.CharField(blank=True, max_length=200)),
+                ("credential_type", models.CharField(blank=True, max_length=16)),
+                ("card_uuid", models.CharField(blank=True, max_length=36)),
+                ("fascn", models.CharField(blank=True, max_length=32)),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("cert_serial", models.CharField(blank=True, max_length=128)),
+                ("cert_issuer", models.CharField(blank=True, max_length=500)),
+                ("cert_ski", models.CharField(blank=True, max_length=128)),
+                ("cert_not_after", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("content_hash", models.CharField(max_length=32)),
+                ("source", models.CharField(max_length=500)),
+                ("line", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "credential",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="credentials.credential",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="runs.run",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="credentials.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['event_time', 'event_id'],
-                'indexes': [models.Index(fields=['credential', 'event_time'], name='credentials_credent_c65f2e_idx'), models.Index(fields=['person', 'event_time'], name='credentials_person__9f58a9_idx')],
+                "ordering": ["event_time", "event_id"],
+                "indexes": [
+                    models.Index(
+                        fields=["credential", "event_time"], name="credentials_credent_c65f2e_idx"
+                    ),
+                    models.Index(
+                        fields=["person", "event_time"], name="credentials_person__9f58a9_idx"
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='credential',
-            index=models.Index(fields=['person', 'status'], name='credentials_person__879172_idx'),
+            model_name="credential",
+            index=models.Index(fields=["person", "status"], name="credentials_person__879172_idx"),
         ),
     ]
