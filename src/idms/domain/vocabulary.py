@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import StrEnum
 from typing import TypeVar
@@ -93,6 +94,16 @@ def _normalise(text: str) -> str:
     return _SEPARATORS.sub("_", text.strip()).upper()
 
 
+@functools.cache
+def _lookup(enum_cls: type[StrEnum]) -> dict[str, StrEnum]:
+    """Normalised name and value -> member, built once per enum."""
+    table: dict[str, StrEnum] = {}
+    for member in enum_cls:
+        table[_normalise(member.name)] = member
+        table[_normalise(member.value)] = member
+    return table
+
+
 def _human_name(enum_cls: type[StrEnum]) -> str:
     """'CredentialStatus' -> 'credential status', for error messages."""
     return _CAMEL_BOUNDARY.sub(" ", enum_cls.__name__).lower()
@@ -109,10 +120,14 @@ def parse_enum(enum_cls: type[E], text: str) -> E:
     ``"unknown credential status 'FOO'; expected one of ACTIVE, EXPIRED, ..."``.
     """
     if isinstance(text, str) and len(text) <= _MAX_TEXT:
-        wanted = _normalise(text)
-        for member in enum_cls:
-            if wanted in (_normalise(member.name), _normalise(member.value)):
-                return member
+        # The exact value is by far the commonest spelling in a report; try it first.
+        exact = enum_cls._value2member_map_.get(text)
+        if exact is not None:
+            return exact  # type: ignore[return-value]
+        lookup = _lookup(enum_cls)
+        member = lookup.get(_normalise(text))
+        if member is not None:
+            return member  # type: ignore[return-value]
     shown = quote_excerpt(text) if isinstance(text, str) else type(text).__name__
     allowed = ", ".join(sorted(member.value for member in enum_cls))
     raise DomainValueError(f"unknown {_human_name(enum_cls)} {shown}; expected one of {allowed}")

@@ -24,6 +24,7 @@ from idms.engine.history_state import CredentialState, PersonState, fold_credent
 from idms.engine.report import ReportEntry
 
 DEFAULT_BATCH_SIZE = 2000
+DEFAULT_PENDING_LIMIT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,14 @@ class HistoryImport:
     store: HistoryStore
     batch_size: int = DEFAULT_BATCH_SIZE
     on_progress: Callable[[ImportSummary], None] | None = None
+    pending_limit: int = DEFAULT_PENDING_LIMIT
     summary: ImportSummary = field(default_factory=ImportSummary)
     _entries: list[ReportEntry] = field(default_factory=list)
+    # Events of cards no identifier keys yet, waiting for a later line of the file to give one.
+    _pending: dict[str, dict[str, tuple[HistoryEvent, str]]] = field(default_factory=dict)
+    _pending_hashes: dict[str, str] = field(default_factory=dict)
+    _held: dict[str, list[ReportEntry]] = field(default_factory=dict)
+    _held_count: int = 0
 
     def run(self, items: Iterable[SourceItem]) -> ImportSummary:
         batch: list[HistoryEvent] = []
@@ -110,6 +117,8 @@ class HistoryImport:
                 self._process(batch)
                 batch = []
         self._process(batch)
+        self._reject_pending()
+        self._release_held_warnings()
         for finding in self.store.findings():
             self._add(finding)
         self._flush_entries()
@@ -142,9 +151,12 @@ class HistoryImport:
     def _process(self, batch: list[HistoryEvent]) -> None:
         if batch:
             new = self._drop_known(batch)
+            for credential_id in {event.credential_id for event, _ in new.values()}:
+                new.update(self._take_pending(credential_id))
             by_credential = _group((event for event, _ in new.values()), _credential_id)
             stored = self.store.credentials(by_credential.keys())
-            accepted = self._check_identifiers(by_credential, stored)
+            accepted = self._check_identifiers(by_credential, stored, new)
+            self.summary.imported += len(accepted)
             credentials = self._fold_credentials(accepted, stored)
             persons = self._fold_persons(accepted)
             self._check_credentials(credentials)
@@ -159,7 +171,13 @@ class HistoryImport:
         for event in batch:
             digest = event.content_hash()
             earlier = fresh.get(event.event_id)
-            if earlier is None:
+            waiting = self._pending_hashes.get(event.event_id)
+            if waiting is not None:
+                if waiting == digest:
+                    self.summary.unchanged += 1
+                else:
+                    self._conflict(event, "earlier in this file")
+            elif earlier is None:
                 fresh[event.event_id] = (event, digest)
             elif earlier[1] == digest:
                 self.summary.unchanged += 1
@@ -173,7 +191,6 @@ class HistoryImport:
                 self.summary.unchanged += 1
             else:
                 self._conflict(event, previous.origin)
-        self.summary.imported += len(fresh)
         return fresh
 
     def _conflict(self, event: HistoryEvent, origin: str) -> None:
@@ -185,9 +202,11 @@ class HistoryImport:
         self,
         by_credential: dict[str, list[HistoryEvent]],
         stored: Mapping[str, CredentialState],
+        new: Mapping[str, tuple[HistoryEvent, str]],
     ) -> dict[str, HistoryEvent]:
-        """Reject events for cards that no identifier can key: a PIV card needs a FASC-N or a
-        card UUID, a PIV-I card a card UUID (in the event, or known from another one)."""
+        """Hold back events of cards that no identifier keys yet: a PIV card needs a FASC-N or a
+        card UUID, a PIV-I card a card UUID, in the event or in another event of the card (stored,
+        or anywhere in this file: events may come in any order)."""
         accepted: dict[str, HistoryEvent] = {}
         for credential_id, events in by_credential.items():
             state = stored.get(credential_id)
@@ -201,17 +220,49 @@ class HistoryImport:
             batch_type = next((e.credential_type for e in events if e.credential_type), None)
             for event in events:
                 kind = event.credential_type or known_type or batch_type or CredentialType.PIV
-                if kind is CredentialType.PIV_I and not has_uuid:
-                    self._drop(event, "card_uuid", "a PIV-I card needs a card_uuid")
-                elif kind is CredentialType.PIV and not (has_fascn or has_uuid):
-                    self._drop(event, "fascn", "a PIV card needs a fascn or a card_uuid")
+                if (kind is CredentialType.PIV_I and not has_uuid) or (
+                    kind is CredentialType.PIV and not (has_fascn or has_uuid)
+                ):
+                    self._defer(new[event.event_id])
                 else:
                     accepted[event.event_id] = event
         return accepted
 
-    def _drop(self, event: HistoryEvent, column: str, reason: str) -> None:
-        self.summary.imported -= 1
-        self._reject(_at(event, column), f"{reason} (none in this event nor known from another)")
+    def _defer(self, pair: tuple[HistoryEvent, str]) -> None:
+        event, digest = pair
+        if len(self._pending_hashes) >= self.pending_limit:
+            self._reject_unkeyed(event)  # bounded memory, whatever the file holds
+            return
+        self._pending.setdefault(event.credential_id, {})[event.event_id] = pair
+        self._pending_hashes[event.event_id] = digest
+
+    def _take_pending(self, credential_id: str) -> dict[str, tuple[HistoryEvent, str]]:
+        waiting = self._pending.pop(credential_id, {})
+        for event_id in waiting:
+            del self._pending_hashes[event_id]
+        return waiting
+
+    def _reject_pending(self) -> None:
+        waiting = sorted(
+            (pair[0] for group in self._pending.values() for pair in group.values()),
+            key=lambda event: event.location.line or 0 if event.location else 0,
+        )
+        self._pending.clear()
+        self._pending_hashes.clear()
+        for event in waiting:
+            self._reject_unkeyed(event)
+        self._flush_entries()
+
+    def _reject_unkeyed(self, event: HistoryEvent) -> None:
+        if event.credential_type is CredentialType.PIV_I:
+            column, reason = "card_uuid", "a PIV-I card needs a card_uuid"
+        else:
+            column, reason = "fascn", "a PIV card needs a fascn or a card_uuid"
+        self._reject(
+            _at(event, column),
+            f"{reason} (neither this event nor any other of credential {event.credential_id} "
+            "gives one)",
+        )
 
     def _fold_credentials(
         self, accepted: dict[str, HistoryEvent], stored: Mapping[str, CredentialState]
@@ -225,17 +276,19 @@ class HistoryImport:
                 state, sequence = None, sorted([*histories[credential_id], *events], key=_key)
             else:
                 state, sequence = stored.get(credential_id), events
-            previous_is_new = False
+            if credential_id in histories:
+                # The whole history is refolded: what was held for it is recomputed below.
+                self._held_count -= len(self._held.pop(credential_id, []))
+            previous_is_old = True
             for event in sequence:
-                is_new = event.event_id in accepted
+                is_old = event.from_earlier_run
                 before = state.status if state is not None else None
                 problem = transition_problem(before, event.status, event.event_type)
-                # Transitions between two events stored earlier were reported when they came.
-                if problem and (is_new or previous_is_new):
-                    message = f"credential {credential_id}: {problem}"
-                    self._warn("lifecycle", message, _at(event, "status"), credential=credential_id)
+                # Transitions between two events of earlier runs were reported by those runs.
+                if problem and not (is_old and previous_is_old):
+                    self._hold_lifecycle_warning(credential_id, event, problem)
                 state = fold_credential(state, event)
-                previous_is_new = is_new
+                previous_is_old = is_old
             assert state is not None
             result.append(state)
         return result
@@ -256,6 +309,34 @@ class HistoryImport:
             assert state is not None
             result.append(state)
         return result
+
+    def _hold_lifecycle_warning(
+        self, credential_id: str, event: HistoryEvent, problem: str
+    ) -> None:
+        """Lifecycle warnings wait for the end of the import: a later line of the file may bring
+        the event that makes the transition a normal one (an ACTIVATE between ISSUED and
+        SUSPENDED). Beyond a bound they are reported at once, to keep memory flat."""
+        entry = ReportEntry.warning(
+            "lifecycle",
+            f"credential {credential_id}: {problem}",
+            _at(event, "status"),
+            fields={"credential": credential_id},
+        )
+        if self._held_count >= self.pending_limit:
+            self._add(entry)
+            return
+        self._held.setdefault(credential_id, []).append(entry)
+        self._held_count += 1
+
+    def _release_held_warnings(self) -> None:
+        held = sorted(
+            (entry for entries in self._held.values() for entry in entries),
+            key=lambda entry: (entry.location.line or 0) if entry.location else 0,
+        )
+        self._held.clear()
+        self._held_count = 0
+        for entry in held:
+            self._add(entry)
 
     def _check_credentials(self, credentials: list[CredentialState]) -> None:
         for state in credentials:

@@ -61,6 +61,8 @@ class HistoryEvent:
     cert_not_after: datetime | None = None
     reason: str | None = None
     location: Location | None = None
+    # Set on events read back from the store that an earlier run imported.
+    from_earlier_run: bool = False
 
     @property
     def key(self) -> tuple[datetime, str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from itertools import islice
+from itertools import chain, groupby, islice
+from operator import itemgetter
 from typing import TypeVar
 
 from django.db.models import Count, QuerySet
@@ -16,6 +17,7 @@ from idms.engine.history import KnownEvent
 from idms.engine.history_event import HistoryEvent
 from idms.engine.history_state import CredentialState, PersonState
 from idms.engine.report import ReportEntry, shorten
+from idms.web.credentials.bulk_sql import RowWriter
 from idms.web.credentials.models import Credential, CredentialEvent, Person
 from idms.web.runs.models import Run, RunEntry
 
@@ -24,7 +26,7 @@ LOOKUP_CHUNK = 900
 WRITE_BATCH = 500
 
 _CREDENTIAL_FIELDS = [
-    "person_id",
+    "person",
     "credential_type",
     "status",
     "fascn",
@@ -42,6 +44,33 @@ _CREDENTIAL_FIELDS = [
 ]
 T = TypeVar("T")
 
+# Column order of the rows below.
+_EVENT_FIELDS = [
+    "event_id",
+    "credential",
+    "person",
+    "event_time",
+    "event_type",
+    "status",
+    "given_name",
+    "family_name",
+    "email",
+    "organization",
+    "credential_type",
+    "card_uuid",
+    "fascn",
+    "expires_on",
+    "cert_serial",
+    "cert_issuer",
+    "cert_ski",
+    "cert_not_after",
+    "reason",
+    "content_hash",
+    "run",
+    "source",
+    "line",
+]
+
 _PERSON_FIELDS = ["given_name", "family_name", "email", "organization", "as_of_time", "as_of_event"]
 
 
@@ -56,6 +85,16 @@ class DjangoHistoryStore:
 
     def __init__(self, run: Run) -> None:
         self.run = run
+        self._persons = RowWriter(
+            Person, ["person_id", *_PERSON_FIELDS], conflict="person_id", update=_PERSON_FIELDS
+        )
+        self._credentials = RowWriter(
+            Credential,
+            ["credential_id", *_CREDENTIAL_FIELDS],
+            conflict="credential_id",
+            update=_CREDENTIAL_FIELDS,
+        )
+        self._events = RowWriter(CredentialEvent, _EVENT_FIELDS)
 
     def known_events(self, event_ids: Collection[str]) -> Mapping[str, KnownEvent]:
         known: dict[str, KnownEvent] = {}
@@ -94,14 +133,14 @@ class DjangoHistoryStore:
         histories: dict[str, list[HistoryEvent]] = defaultdict(list)
         for chunk in _chunks(credential_ids):
             for row in CredentialEvent.objects.filter(credential_id__in=chunk):
-                histories[row.credential_id].append(history_event(row))
+                histories[row.credential_id].append(history_event(row, self.run.pk))
         return histories
 
     def person_histories(self, person_ids: Collection[str]) -> Mapping[str, Sequence[HistoryEvent]]:
         histories: dict[str, list[HistoryEvent]] = defaultdict(list)
         for chunk in _chunks(person_ids):
             for row in CredentialEvent.objects.filter(person_id__in=chunk):
-                histories[row.person_id].append(history_event(row))
+                histories[row.person_id].append(history_event(row, self.run.pk))
         return histories
 
     def save(
@@ -111,24 +150,9 @@ class DjangoHistoryStore:
         events: Sequence[tuple[HistoryEvent, str]],
     ) -> None:
         # Persons first: credentials and events refer to them.
-        Person.objects.bulk_create(
-            [_person_row(state) for state in persons],
-            batch_size=WRITE_BATCH,
-            update_conflicts=True,
-            unique_fields=["person_id"],
-            update_fields=_PERSON_FIELDS,
-        )
-        Credential.objects.bulk_create(
-            [_credential_row(state, self.run) for state in credentials],
-            batch_size=WRITE_BATCH,
-            update_conflicts=True,
-            unique_fields=["credential_id"],
-            update_fields=_CREDENTIAL_FIELDS,
-        )
-        CredentialEvent.objects.bulk_create(
-            [_event_row(event, digest, self.run) for event, digest in events],
-            batch_size=WRITE_BATCH,
-        )
+        self._persons.write(_person_row(state) for state in persons)
+        self._credentials.write(_credential_row(state, self.run.pk) for state in credentials)
+        self._events.write(_event_row(event, digest, self.run.pk) for event, digest in events)
 
     def report(self, entries: Sequence[ReportEntry]) -> None:
         RunEntry.objects.bulk_create(
@@ -144,50 +168,53 @@ class DjangoHistoryStore:
     def _shared_identifier(
         self, column: str, label: str, touched: QuerySet[Credential]
     ) -> Iterator[ReportEntry]:
-        values = (
+        shared = (
             Credential.objects.filter(**{f"{column}__in": touched.values(column)})
-            .exclude(**{f"{column}__isnull": True})
             .values(column)
             .annotate(n=Count("credential_id"))
             .filter(n__gt=1)
             .values_list(column, flat=True)
         )
-        for value in values:
-            if column == "fascn" and Fascn(value).is_piv_i_pattern:
-                continue  # every PIV-I card shares this FASC-N; the card UUID keys them
-            holders = list(
-                Credential.objects.filter(**{column: value}).values_list("credential_id", flat=True)
-            )
+        values = [value for value in shared if column != "fascn" or not _piv_i(value)]
+        holders = (
+            Credential.objects.filter(**{f"{column}__in": chunk})
+            .order_by(column, "credential_id")
+            .values_list(column, "credential_id")
+            for chunk in _chunks(values)
+        )
+        for value, group in groupby(chain.from_iterable(holders), key=itemgetter(0)):
+            ids = [credential_id for _, credential_id in group]
             yield ReportEntry.warning(
                 f"shared_{column}",
-                f"{label} {value} is on {len(holders)} credentials: {', '.join(holders[:10])}",
-                fields={column: value, "credentials": holders},
+                f"{label} {value} is on {len(ids)} credentials: {', '.join(ids[:10])}",
+                fields={column: value, "credentials": ids},
             )
 
     def _two_active_cards(self, touched: QuerySet[Credential]) -> Iterator[ReportEntry]:
-        cards = Credential.objects.filter(
-            status=CredentialStatus.ACTIVE,
-            credential_type__in=[CredentialType.PIV, CredentialType.PIV_I],
-        )
-        groups = (
-            cards.filter(person__in=touched.values("person"))
-            .values("person_id", "issuer")
-            .annotate(n=Count("credential_id"))
-            .filter(n__gt=1)
-        )
-        for group in groups:
-            person_id, issuer = group["person_id"], group["issuer"]
-            holders = list(
-                cards.filter(person_id=person_id, issuer=issuer).values_list(
-                    "credential_id", flat=True
-                )
+        cards = (
+            Credential.objects.filter(
+                status=CredentialStatus.ACTIVE,
+                credential_type__in=[CredentialType.PIV, CredentialType.PIV_I],
+                person__in=touched.values("person"),
             )
+            .order_by("person_id", "issuer", "credential_id")
+            .values_list("person_id", "issuer", "credential_id")
+        )
+        for (person_id, issuer), group in groupby(cards.iterator(), key=itemgetter(0, 1)):
+            ids = [credential_id for _, _, credential_id in group]
+            if len(ids) < 2:
+                continue
             yield ReportEntry.warning(
                 "two_active_cards",
-                f"person {person_id} has {len(holders)} ACTIVE cards from one issuer "
-                f"({issuer or 'issuer unknown'}): {', '.join(holders)}",
-                fields={"person": person_id, "issuer": issuer, "credentials": holders},
+                f"person {person_id} has {len(ids)} ACTIVE cards from one issuer "
+                f"({issuer or 'issuer unknown'}): {', '.join(ids)}",
+                fields={"person": person_id, "issuer": issuer, "credentials": ids},
             )
+
+
+def _piv_i(fascn: str) -> bool:
+    """Every PIV-I card shares this FASC-N pattern; the card UUID keys them, not a warning."""
+    return Fascn(fascn).is_piv_i_pattern
 
 
 def run_entry(run: Run, entry: ReportEntry) -> RunEntry:
@@ -205,36 +232,36 @@ def run_entry(run: Run, entry: ReportEntry) -> RunEntry:
     )
 
 
-def _person_row(state: PersonState) -> Person:
-    return Person(
-        person_id=state.person_id,
-        given_name=state.given_name or "",
-        family_name=state.family_name or "",
-        email=state.email or "",
-        organization=state.organization or "",
-        as_of_time=state.as_of[0],
-        as_of_event=state.as_of[1],
+def _person_row(state: PersonState) -> tuple[object, ...]:
+    return (
+        state.person_id,
+        state.given_name or "",
+        state.family_name or "",
+        state.email or "",
+        state.organization or "",
+        state.as_of[0],
+        state.as_of[1],
     )
 
 
-def _credential_row(state: CredentialState, run: Run) -> Credential:
-    return Credential(
-        credential_id=state.credential_id,
-        person_id=state.person_id,
-        credential_type=state.credential_type,
-        status=state.status,
-        fascn=str(state.fascn) if state.fascn else None,
-        card_uuid=str(state.card_uuid) if state.card_uuid else None,
-        expires_on=state.expires_on,
-        cert_serial=state.cert_serial or "",
-        cert_issuer=state.cert_issuer or "",
-        cert_ski=state.cert_ski or "",
-        cert_not_after=state.cert_not_after,
-        reason=state.reason or "",
-        issuer=state.issuer,
-        as_of_time=state.as_of[0],
-        as_of_event=state.as_of[1],
-        last_run=run,
+def _credential_row(state: CredentialState, run_id: int) -> tuple[object, ...]:
+    return (
+        state.credential_id,
+        state.person_id,
+        state.credential_type.value,
+        state.status.value,
+        str(state.fascn) if state.fascn else None,
+        str(state.card_uuid) if state.card_uuid else None,
+        state.expires_on,
+        state.cert_serial or "",
+        state.cert_issuer or "",
+        state.cert_ski or "",
+        state.cert_not_after,
+        state.reason or "",
+        state.issuer,
+        state.as_of[0],
+        state.as_of[1],
+        run_id,
     )
 
 
@@ -256,36 +283,36 @@ def _credential_state(row: Credential) -> CredentialState:
     )
 
 
-def _event_row(event: HistoryEvent, digest: str, run: Run) -> CredentialEvent:
+def _event_row(event: HistoryEvent, digest: str, run_id: int) -> tuple[object, ...]:
     where = event.location or Location("")
-    return CredentialEvent(
-        event_id=event.event_id,
-        credential_id=event.credential_id,
-        person_id=event.person_id,
-        event_time=event.event_time,
-        event_type=event.event_type,
-        status=event.status,
-        given_name=event.given_name or "",
-        family_name=event.family_name or "",
-        email=event.email or "",
-        organization=event.organization or "",
-        credential_type=event.credential_type or "",
-        card_uuid=str(event.card_uuid) if event.card_uuid else "",
-        fascn=str(event.fascn) if event.fascn else "",
-        expires_on=event.expires_on,
-        cert_serial=event.cert_serial or "",
-        cert_issuer=event.cert_issuer or "",
-        cert_ski=event.cert_ski or "",
-        cert_not_after=event.cert_not_after,
-        reason=event.reason or "",
-        content_hash=digest,
-        run=run,
-        source=where.source,
-        line=where.line,
+    return (
+        event.event_id,
+        event.credential_id,
+        event.person_id,
+        event.event_time,
+        event.event_type.value,
+        event.status.value,
+        event.given_name or "",
+        event.family_name or "",
+        event.email or "",
+        event.organization or "",
+        event.credential_type.value if event.credential_type else "",
+        str(event.card_uuid) if event.card_uuid else "",
+        str(event.fascn) if event.fascn else "",
+        event.expires_on,
+        event.cert_serial or "",
+        event.cert_issuer or "",
+        event.cert_ski or "",
+        event.cert_not_after,
+        event.reason or "",
+        digest,
+        run_id,
+        where.source,
+        where.line,
     )
 
 
-def history_event(row: CredentialEvent) -> HistoryEvent:
+def history_event(row: CredentialEvent, current_run_id: int | None = None) -> HistoryEvent:
     """A stored event back as the engine's value (values are stored canonical)."""
     return HistoryEvent(
         event_id=row.event_id,
@@ -308,4 +335,5 @@ def history_event(row: CredentialEvent) -> HistoryEvent:
         cert_not_after=row.cert_not_after,
         reason=row.reason or None,
         location=Location(row.source, row.line),
+        from_earlier_run=row.run_id != current_run_id,
     )
