@@ -7,12 +7,13 @@ import csv
 import getpass
 import json
 import sys
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from idms.cli.errors import UsageError
 from idms.cli.progress import ProgressBar
-from idms.cli.render import print_profile, print_run, print_runs
+from idms.cli.render import print_outcomes, print_profile, print_run, print_runs
 
 SHOWN_ENTRIES = 20
 
@@ -78,20 +79,23 @@ def cms_import(args: argparse.Namespace) -> int:
 
 
 def _report_run(run: Any, *, as_json: bool) -> int:
-    from idms.web.runs.report import run_entries, run_summary
+    from idms.web.runs.report import rp_summaries, run_entries, run_outcomes, run_summary
 
     summary = run_summary(run)
-    entries = []
-    for number, entry in enumerate(run_entries(run)):
-        if number == SHOWN_ENTRIES:
-            summary["entries_truncated"] = True
-            break
-        entries.append(entry)
+    entries = list(islice(run_entries(run), SHOWN_ENTRIES + 1))
+    outcomes = list(islice(run_outcomes(run), SHOWN_ENTRIES + 1))
+    truncated = len(entries) > SHOWN_ENTRIES or len(outcomes) > SHOWN_ENTRIES
+    entries, outcomes = entries[:SHOWN_ENTRIES], outcomes[:SHOWN_ENTRIES]
+    relying_parties = rp_summaries(run)
     if as_json:
-        print(json.dumps({**summary, "entries": entries}, indent=2, default=str))
+        extra = {"entries_truncated": truncated} if truncated else {}
+        if relying_parties:
+            extra |= {"relying_parties": relying_parties, "outcomes": outcomes}
+        print(json.dumps({**summary, **extra, "entries": entries}, indent=2, default=str))
     else:
-        print_run(summary, entries, truncated=summary.get("entries_truncated", False))
-    return 0 if run.status == "succeeded" else 1
+        print_run(summary, entries, truncated=truncated, relying_parties=relying_parties)
+        print_outcomes(outcomes)
+    return 0 if run.status in ("succeeded", "dry run") else 1
 
 
 def credentials_show(args: argparse.Namespace) -> int:
@@ -126,32 +130,56 @@ def reports_list(args: argparse.Namespace) -> int:
 
 def reports_show(args: argparse.Namespace) -> int:
     _database()
+    from idms.jobs.kinds import Job
     from idms.web.runs.models import Run
-    from idms.web.runs.report import ENTRY_COLUMNS, run_entries, run_summary
+    from idms.web.runs.report import (
+        ENTRY_COLUMNS,
+        OUTCOME_COLUMNS,
+        rp_summaries,
+        run_entries,
+        run_outcomes,
+        run_summary,
+    )
 
     run = Run.objects.filter(pk=args.run_id).first()
     if run is None:
         raise UsageError(f"no run {args.run_id}; `idms reports list` shows the runs")
+    reconciliation = run.job == Job.RECONCILIATION
     if args.csv:
         writer = csv.writer(sys.stdout)
-        writer.writerow(ENTRY_COLUMNS)
-        for entry in run_entries(run):
-            writer.writerow(
-                [entry[column] if entry[column] is not None else "" for column in ENTRY_COLUMNS]
-            )
+        columns = OUTCOME_COLUMNS if reconciliation else ENTRY_COLUMNS
+        writer.writerow(columns)
+        for row in run_outcomes(run) if reconciliation else run_entries(run):
+            writer.writerow([_csv_value(row[column]) for column in columns])
     elif args.json:
-        _stream_json(run_summary(run), run_entries(run))
+        summary = run_summary(run)
+        if reconciliation:
+            summary["relying_parties"] = rp_summaries(run)
+            _stream_json(summary, run_outcomes(run), "outcomes")
+        else:
+            _stream_json(summary, run_entries(run), "entries")
     else:
-        print_run(run_summary(run), run_entries(run), truncated=False)
+        print_run(
+            run_summary(run), run_entries(run), truncated=False, relying_parties=rp_summaries(run)
+        )
+        print_outcomes(run_outcomes(run))
     return 0
 
 
-def _stream_json(summary: dict[str, Any], entries: Any) -> None:
-    """The summary with every entry, written as it is read: a report can hold millions of rows."""
-    head = json.dumps({**summary, "entries": []}, indent=2)
+def _csv_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+def _stream_json(summary: dict[str, Any], entries: Any, name: str) -> None:
+    """The summary with every row, written as it is read: a report can hold millions of rows."""
+    head = json.dumps({**summary, name: []}, indent=2)
     sys.stdout.write(head[: head.rindex("[") + 1])
     for number, entry in enumerate(entries):
-        sys.stdout.write(("," if number else "") + "\n    " + json.dumps(entry))
+        sys.stdout.write(("," if number else "") + "\n    " + json.dumps(entry, default=str))
     sys.stdout.write("\n  ]\n}\n")
 
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from idms.cli import commands
+from idms.cli import commands, rp_commands
 from idms.cli.errors import UsageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     form.add_argument("--json", action="store_true", help="print as JSON")
     form.add_argument("--csv", action="store_true", help="print the report rows as CSV")
     rep_show.set_defaults(handler=commands.reports_show)
+
+    rp_commands.add_parsers(sub)
 
     demo = sub.add_parser("demo", help="import the bundled demo data and show what idms did")
     demo.set_defaults(handler=commands.demo)

@@ -5,11 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-COUNT_ORDER = ("read", "imported", "unchanged", "rejected", "warnings")
+COUNT_ORDER = (
+    "read",
+    "imported",
+    "rejected",
+    "added",
+    "updated",
+    "disabled",
+    "unchanged",
+    "orphans",
+    "errors",
+    "warnings",
+)
 
 
 def print_run(
-    summary: dict[str, Any], entries: Iterable[dict[str, Any]], *, truncated: bool
+    summary: dict[str, Any],
+    entries: Iterable[dict[str, Any]],
+    *,
+    truncated: bool,
+    relying_parties: Iterable[dict[str, Any]] = (),
 ) -> None:
     print(f"Run {summary['run_id']}  {summary['job']}  {summary['status'].upper()}")
     print(f"  started {summary['started_at']} by {summary['actor']} ({summary['trigger']})")
@@ -23,6 +38,8 @@ def print_run(
         print("  " + ", ".join(f"{key} {counts[key]:,}" for key in ordered))
     if summary["message"] and (not counts or summary["status"] in ("failed", "stopped")):
         print(f"  {summary['message']}")
+    for party in relying_parties:
+        print(f"  {party['name']}: {party['status'].upper()}: {party['message']}")
     for number, entry in enumerate(entries):
         if number == 0:
             print("  Report rows:")
@@ -82,3 +99,48 @@ def print_profile(profile: dict[str, Any]) -> None:
                 f"      {event['event_time'][:19]}  {event['event_type']:11} -> "
                 f"{event['status']:13} {event['source']}{reason}"
             )
+    print_relying_party_states(profile.get("relying_parties", []))
+
+
+def _attributes(values: dict[str, Any] | None) -> str:
+    if not values:
+        return "-"
+    return ", ".join(f"{name}={value}" for name, value in values.items())
+
+
+def print_outcomes(outcomes: Iterable[dict[str, Any]]) -> None:
+    """One block per action: relying party, action, person, what changed, error."""
+    for number, row in enumerate(outcomes):
+        if number == 0:
+            print("  Outcomes:")
+        adopted = " (adopted)" if row["adopted"] else ""
+        status = row["status"].upper() if row["status"] == "failed" else row["status"]
+        print(
+            f"    {row['relying_party']}  {row['action'].upper():7} {row['key']}  {status}{adopted}"
+        )
+        if row["action"] == "orphan":
+            print(f"        holds   {_attributes(row['before'])}")
+        else:
+            before = row["before"] or {}
+            changes = {
+                name: f"{before.get(name)} -> {value}" if row["before"] else value
+                for name, value in (row["changes"] or {}).items()
+            }
+            print(f"        change  {_attributes(changes)}")
+        if row["error"]:
+            print(f"        error   {row['error']}")
+
+
+def print_relying_party_states(states: list[dict[str, Any]]) -> None:
+    if not states:
+        return
+    print("\n  Relying parties:")
+    for state in states:
+        if state["account_id"] is None:
+            print(f"    {state['relying_party']:20} no account known")
+            continue
+        active = "active" if state["active"] else "INACTIVE"
+        print(
+            f"    {state['relying_party']:20} account {state['account_id']}  {active}  "
+            f"(as of {state['updated_at'][:19]})"
+        )

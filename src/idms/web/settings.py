@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "idms.web.audit",
     "idms.web.credentials",
     "idms.web.runs",
+    "idms.web.relying_parties",
 ]
 
 MIDDLEWARE = [

@@ -62,6 +62,7 @@ def person_profile(person: Person, today: date) -> dict[str, Any]:
             }
         )
     return {
+        "relying_parties": relying_party_states(person.person_id),
         "person_id": person.person_id,
         "given_name": person.given_name or None,
         "family_name": person.family_name or None,
@@ -69,3 +70,26 @@ def person_profile(person: Person, today: date) -> dict[str, Any]:
         "organization": person.organization or None,
         "credentials": credentials,
     }
+
+
+def relying_party_states(person_id: str) -> list[dict[str, Any]]:
+    """What each relying party holds for the person, as of idms' last look at it."""
+    from idms.web.relying_parties.models import RelyingParty, RelyingPartyAccount
+
+    known = {
+        account.relying_party_id: account
+        for account in RelyingPartyAccount.objects.filter(key=person_id)
+    }
+    states = []
+    for relying_party in RelyingParty.objects.order_by("name"):
+        account = known.get(relying_party.pk)
+        states.append(
+            {
+                "relying_party": relying_party.name,
+                "account_id": account.rp_account_id if account else None,
+                "active": account.active if account else None,
+                "attributes": account.attributes if account else None,
+                "updated_at": account.updated_at.isoformat() if account else None,
+            }
+        )
+    return states

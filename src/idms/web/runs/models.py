@@ -46,3 +46,41 @@ class RunEntry(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["run", "level", "code"])]
+
+
+class RelyingPartyReport(models.Model):
+    """One relying party's part of a reconciliation run: its status, counts and reason."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="rp_reports")
+    relying_party = models.ForeignKey(
+        "relying_parties.RelyingParty", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=100, help_text="Kept if the relying party is removed.")
+    status = models.CharField(max_length=16, choices=_choices(RunStatus))
+    message = models.TextField(blank=True)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["run", "name"]
+
+
+class ActionOutcome(models.Model):
+    """What one planned action did (or would do, in a dry run): before, after, error."""
+
+    report = models.ForeignKey(
+        RelyingPartyReport, on_delete=models.CASCADE, related_name="outcomes"
+    )
+    action = models.CharField(max_length=16)
+    status = models.CharField(max_length=16)
+    key = models.CharField(max_length=200, help_text="The person (CMS person id) or account.")
+    rp_account_id = models.CharField(max_length=200, blank=True)
+    adopted = models.BooleanField(default=False)
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+    changes = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["report", "action", "status"])]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RelyingPartiesConfig(AppConfig):
+    name = "idms.web.relying_parties"
+    label = "relying_parties"
