@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from idms.cli import commands, rp_commands
 from idms.cli.errors import UsageError
+from idms.web.relying_parties.secret_box import SecretKeyError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -74,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except UsageError as problem:
+    except (UsageError, SecretKeyError) as problem:  # a bad key file is a configuration error
         print(f"idms: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -7,7 +7,7 @@ A problem with the source as a whole (wrong encoding, missing columns) raises ``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -190,3 +190,11 @@ class TargetConnector(Protocol):
     def read(self) -> Iterator[Account]: ...
 
     def apply(self, action: Action) -> Outcome: ...
+
+
+class BulkTargetConnector(TargetConnector, Protocol):
+    """A relying party that takes many actions in one request (``Capability.BULK``)."""
+
+    def apply_many(self, actions: Sequence[Action]) -> list[Outcome]:
+        """One outcome per action, in order. Raises only when the whole request failed."""
+        ...

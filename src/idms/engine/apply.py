@@ -31,22 +31,28 @@ Dry run
     Every action PLANNED (orphans REPORTED, as always); the target is never called.
 
 ``attempts`` on an outcome counts the calls made for it: 0 when the target was not called.
-Bulk requests (``Capability.BULK``) are not used yet: every action is one ``apply`` call.
+Bulk
+    When the target has ``Capability.BULK``, the adds go in chunks of ``BULK_CHUNK`` through
+    ``apply_many`` (one request per chunk, chunks in flight up to ``concurrency``), with the same
+    retries; a chunk whose request fails for good counts each of its adds as failed. Disables
+    and updates stay one request each, so each gets its own retries and outcome at once.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import Final, cast
 
 from idms.connectors.base import (
     ACTIVE,
     Action,
     ActionKind,
+    BulkTargetConnector,
+    Capability,
     Outcome,
     OutcomeStatus,
     TargetConnector,
@@ -60,6 +66,7 @@ from idms.connectors.errors import (
 from idms.engine.plan import Plan, is_active
 
 PHASES: Final = (ActionKind.DISABLE, ActionKind.UPDATE, ActionKind.ADD)
+BULK_CHUNK: Final = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +162,36 @@ class _Attempt:
             )
         return replace(result, not_found=False)
 
+    def many(self, actions: list[Action]) -> list[_Result]:
+        """Send ``actions`` (adds) as one bulk request, retried like a single action."""
+        target = cast(BulkTargetConnector, self.target)
+        calls = 0
+        last = ""
+        for retry in range(self.retry.attempts):
+            reason = self.halt.reason
+            if reason is not None:
+                error = f"not attempted: {reason}" if not last else f"{last} (stopped: {reason})"
+                return [_Result(_failed(a, error, calls), reachable=False) for a in actions]
+            if retry:
+                self.sleep(self.retry.delay(retry - 1))
+            calls += 1
+            try:
+                outcomes = target.apply_many(actions)
+            except TransientError as e:
+                last = str(e)
+                continue
+            except StopError as e:
+                self.halt.trip(str(e))
+                return [_Result(_failed(a, str(e), calls), reachable=False) for a in actions]
+            except ConnectorError as e:
+                return [_Result(_failed(a, str(e), calls)) for a in actions]
+            except Exception as e:
+                error = f"unexpected error: {type(e).__name__}: {e}"
+                return [_Result(_failed(a, error, calls)) for a in actions]
+            return [_Result(replace(outcome, attempts=calls)) for outcome in outcomes]
+        error = f"{last} (gave up after {calls} attempts)"
+        return [_Result(_failed(a, error, calls), transient=last, reachable=False) for a in actions]
+
     def _send(self, send: Action, report: Action, *, calls_before: int) -> _Result:
         """Call the target with ``send`` until it answers; the outcome is for ``report``."""
         calls = calls_before
@@ -198,8 +235,14 @@ class _Run:
         self.halt = halt
         self.streak = 0
 
+    def settle_all(self, future: Future[list[_Result]]) -> Iterator[Outcome]:
+        for result in future.result():
+            yield self._settle(result)
+
     def settle(self, future: Future[_Result]) -> Outcome:
-        result = future.result()
+        return self._settle(future.result())
+
+    def _settle(self, result: _Result) -> Outcome:
         if result.transient is not None:
             self.streak += 1
             if self.streak >= self.retry.unreachable_after:
@@ -258,6 +301,9 @@ def _apply(
     with ThreadPoolExecutor(concurrency, thread_name_prefix="idms-apply") as pool:
         try:
             for phase in PHASES:
+                if phase is ActionKind.ADD and _offers_bulk(target):
+                    yield from _bulk_adds(plan, pool, attempt, run, concurrency)
+                    continue
                 in_flight: set[Future[_Result]] = set()
                 for action in plan.actions:
                     if action.kind is not phase:
@@ -283,3 +329,47 @@ def _apply(
     for action in plan.actions:
         if action.kind is ActionKind.ORPHAN:
             yield Outcome(action, OutcomeStatus.REPORTED, rp_id=action.rp_id, attempts=0)
+
+
+def _bulk_adds(
+    plan: Plan,
+    pool: ThreadPoolExecutor,
+    attempt: _Attempt,
+    run: _Run,
+    concurrency: int,
+) -> Iterator[Outcome]:
+    """The ADD phase in chunks through ``apply_many``, up to ``concurrency`` chunks in flight."""
+    chunks = _chunks((a for a in plan.actions if a.kind is ActionKind.ADD), BULK_CHUNK)
+    in_flight: set[Future[list[_Result]]] = set()
+    for chunk in chunks:
+        while len(in_flight) >= concurrency:
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield from run.settle_all(future)
+        reason = run.halt.reason
+        if reason is not None:
+            yield from (_not_attempted(action, reason) for action in chunk)
+        else:
+            in_flight.add(pool.submit(attempt.many, chunk))
+    while in_flight:
+        done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield from run.settle_all(future)
+
+
+def _chunks(actions: Iterable[Action], size: int) -> Iterator[list[Action]]:
+    chunk: list[Action] = []
+    for action in actions:
+        chunk.append(action)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _offers_bulk(target: TargetConnector) -> bool:
+    try:
+        return Capability.BULK in target.capabilities
+    except ConnectorError:
+        return False  # cannot tell: one request per add works everywhere

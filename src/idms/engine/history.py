@@ -21,9 +21,10 @@ from idms.connectors.base import Location, Rejected, SourceItem, SourceRecord, S
 from idms.domain import CredentialType, transition_problem
 from idms.engine.history_event import HistoryEvent, parse_event
 from idms.engine.history_state import CredentialState, PersonState, fold_credential, fold_person
+from idms.engine.read_ahead import read_ahead
 from idms.engine.report import ReportEntry
 
-DEFAULT_BATCH_SIZE = 2000
+DEFAULT_BATCH_SIZE = 5000
 DEFAULT_PENDING_LIMIT = 100_000
 
 
@@ -100,14 +101,10 @@ class HistoryImport:
 
     def run(self, items: Iterable[SourceItem]) -> ImportSummary:
         batch: list[HistoryEvent] = []
-        for item in items:
-            if isinstance(item, SourceRecord):
+        for item in read_ahead(items, _parse):
+            if isinstance(item, HistoryEvent):
                 self.summary.read += 1
-                parsed = parse_event(item)
-                if isinstance(parsed, Rejected):
-                    self._reject(parsed.location, parsed.reason, parsed.value or "")
-                else:
-                    batch.append(parsed)
+                batch.append(item)
             elif isinstance(item, Rejected):
                 self.summary.read += 1
                 self._reject(item.location, item.reason, item.value or "")
@@ -354,6 +351,10 @@ class HistoryImport:
                     f"credential {cid}: card UUID {state.card_uuid} is not an RFC 4122 UUID",
                     credential=cid,
                 )
+
+
+def _parse(item: SourceItem) -> HistoryEvent | Rejected | SourceWarning:
+    return parse_event(item) if isinstance(item, SourceRecord) else item
 
 
 def _group(

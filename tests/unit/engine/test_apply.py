@@ -18,6 +18,7 @@ from idms.connectors.base import (
     Action,
     ActionKind,
     AttributeValue,
+    Capability,
     ExpectedAccount,
     Outcome,
     OutcomeStatus,
@@ -349,3 +350,31 @@ def test_applying_the_same_plan_twice_then_planning_again_gives_no_actions():
 def test_concurrency_below_one_is_refused():
     with pytest.raises(ValueError, match="at least 1"):
         apply_plan(plan([], []), MemoryTarget(), concurrency=0)
+
+
+class _BulkMemoryTarget(MemoryTarget):
+    """A memory relying party that also takes bulk requests, recording their sizes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bulk_sizes: list[int] = []
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return super().capabilities | {Capability.BULK}
+
+    def apply_many(self, actions):
+        self.bulk_sizes.append(len(actions))
+        return [self.apply(action) for action in actions]
+
+
+def test_adds_go_in_bulk_chunks_when_the_relying_party_offers_bulk():
+    from idms.engine.apply import BULK_CHUNK
+
+    target = _BulkMemoryTarget()
+    expected = [ExpectedAccount(f"P{n}", {USER_NAME: f"u{n}", ACTIVE: True}) for n in range(450)]
+    outcomes = list(apply_plan(plan(expected, []), target, concurrency=2))
+
+    assert [o.status for o in outcomes] == [OutcomeStatus.APPLIED] * 450
+    assert sorted(target.bulk_sizes) == sorted([BULK_CHUNK, BULK_CHUNK, 450 - 2 * BULK_CHUNK])
+    assert len(target) == 450

@@ -35,11 +35,14 @@ class Person(models.Model):
 
 class Credential(models.Model):
     credential_id = models.CharField(max_length=128, primary_key=True)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credentials")
+    # Indexed by (person, status) below; a single-column index would only slow imports.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="credentials", db_index=False
+    )
     credential_type = models.CharField(max_length=16, choices=_choices(CredentialType))
     status = models.CharField(max_length=16, choices=_choices(CredentialStatus))
-    fascn = models.CharField(max_length=32, null=True, blank=True, db_index=True)
-    card_uuid = models.CharField(max_length=36, null=True, blank=True, db_index=True)
+    fascn = models.CharField(max_length=32, null=True, blank=True)
+    card_uuid = models.CharField(max_length=36, null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
     cert_serial = models.CharField(max_length=128, blank=True)
     cert_issuer = models.CharField(max_length=500, blank=True)
@@ -56,7 +59,13 @@ class Credential(models.Model):
 
     class Meta:
         ordering = ["credential_id"]
-        indexes = [models.Index(fields=["person", "status"])]
+        # Plain indexes, declared here rather than with db_index=True: on PostgreSQL that would
+        # add a second, LIKE-pattern index per column, which no query uses and every write pays.
+        indexes = [
+            models.Index(fields=["person", "status"]),
+            models.Index(fields=["fascn"], name="credential_fascn"),
+            models.Index(fields=["card_uuid"], name="credential_card_uuid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.credential_id} {self.credential_type} {self.status}"

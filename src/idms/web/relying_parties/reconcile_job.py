@@ -23,6 +23,7 @@ from idms.engine.projection import project, revocations_apply
 from idms.engine.safety import check_safety
 from idms.jobs.kinds import Job, RunStatus, Trigger
 from idms.web.relying_parties.models import RelyingParty
+from idms.web.relying_parties.secret_box import SecretKeyError
 from idms.web.relying_parties.services import connector_for
 from idms.web.relying_parties.store import AccountRecords, holders, rules
 from idms.web.runs.models import ActionOutcome, RelyingPartyReport, Run
@@ -101,7 +102,7 @@ def _reconcile_one(
     )
     try:
         _reconcile(report, relying_party, dry_run, allow_mass_change, clock, connector_factory)
-    except ConnectorError as problem:
+    except (ConnectorError, SecretKeyError) as problem:  # SecretKeyError: a configuration fault
         _end(report, RunStatus.FAILED, f"nothing was changed: {problem}")
     except Exception as problem:  # one relying party's failure must not stop the others
         log.exception("reconciliation of %s failed", relying_party.name)
