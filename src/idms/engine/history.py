@@ -25,6 +25,9 @@ from idms.engine.read_ahead import read_ahead
 from idms.engine.report import ReportEntry
 
 DEFAULT_BATCH_SIZE = 5000
+
+# An event with its content hash, computed once, where it is parsed.
+Hashed = tuple[HistoryEvent, str]
 DEFAULT_PENDING_LIMIT = 100_000
 
 
@@ -100,9 +103,9 @@ class HistoryImport:
     _held_count: int = 0
 
     def run(self, items: Iterable[SourceItem]) -> ImportSummary:
-        batch: list[HistoryEvent] = []
+        batch: list[Hashed] = []
         for item in read_ahead(items, _parse):
-            if isinstance(item, HistoryEvent):
+            if isinstance(item, tuple):
                 self.summary.read += 1
                 batch.append(item)
             elif isinstance(item, Rejected):
@@ -145,7 +148,7 @@ class HistoryImport:
 
     # -- one batch -----------------------------------------------------------------------
 
-    def _process(self, batch: list[HistoryEvent]) -> None:
+    def _process(self, batch: list[Hashed]) -> None:
         if batch:
             new = self._drop_known(batch)
             for credential_id in {event.credential_id for event, _ in new.values()}:
@@ -162,11 +165,10 @@ class HistoryImport:
         if self.on_progress is not None:
             self.on_progress(self.summary)
 
-    def _drop_known(self, batch: list[HistoryEvent]) -> dict[str, tuple[HistoryEvent, str]]:
+    def _drop_known(self, batch: list[Hashed]) -> dict[str, Hashed]:
         """The events not seen before; repeats count as unchanged, or are rejected as conflicts."""
         fresh: dict[str, tuple[HistoryEvent, str]] = {}
-        for event in batch:
-            digest = event.content_hash()
+        for event, digest in batch:
             earlier = fresh.get(event.event_id)
             waiting = self._pending_hashes.get(event.event_id)
             if waiting is not None:
@@ -353,8 +355,12 @@ class HistoryImport:
                 )
 
 
-def _parse(item: SourceItem) -> HistoryEvent | Rejected | SourceWarning:
-    return parse_event(item) if isinstance(item, SourceRecord) else item
+def _parse(item: SourceItem) -> Hashed | Rejected | SourceWarning:
+    """Parse and hash a record (in the read-ahead thread: this is most of the CPU work)."""
+    if not isinstance(item, SourceRecord):
+        return item
+    event = parse_event(item)
+    return event if isinstance(event, Rejected) else (event, event.content_hash())
 
 
 def _group(

@@ -79,8 +79,14 @@ class CredentialEvent(models.Model):
     credential = models.ForeignKey(
         Credential, on_delete=models.PROTECT, related_name="events", db_index=False
     )
+    # The import writes the person before its events in the same transaction; a database
+    # constraint would only add a lookup per event at commit (a million for a large import).
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="events", db_index=False
+        Person,
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
+        db_constraint=False,
     )
     event_time = models.DateTimeField()
     event_type = models.CharField(max_length=16, choices=_choices(EventType))
@@ -99,7 +105,9 @@ class CredentialEvent(models.Model):
     cert_not_after = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
     content_hash = models.CharField(max_length=32)
-    run = models.ForeignKey("runs.Run", on_delete=models.PROTECT, related_name="+", db_index=False)
+    run = models.ForeignKey(
+        "runs.Run", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     source = models.CharField(max_length=500)
     line = models.PositiveIntegerField(null=True, blank=True)
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from itertools import chain, groupby, islice
 from operator import itemgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Count, QuerySet
 
@@ -17,7 +17,7 @@ from idms.engine.history import KnownEvent
 from idms.engine.history_event import HistoryEvent
 from idms.engine.history_state import CredentialState, PersonState
 from idms.engine.report import ReportEntry, shorten
-from idms.web.credentials.bulk_sql import RowWriter
+from idms.web.credentials.bulk_sql import RowWriter, select_where_in
 from idms.web.credentials.models import Credential, CredentialEvent, Person
 from idms.web.runs.models import Run, RunEntry
 
@@ -97,35 +97,50 @@ class DjangoHistoryStore:
         self._events = RowWriter(CredentialEvent, _EVENT_FIELDS)
 
     def known_events(self, event_ids: Collection[str]) -> Mapping[str, KnownEvent]:
-        known: dict[str, KnownEvent] = {}
-        for chunk in _chunks(event_ids):
-            rows = CredentialEvent.objects.filter(event_id__in=chunk).values_list(
-                "event_id", "content_hash", "source", "line"
-            )
-            for event_id, digest, source, line in rows:
-                known[event_id] = KnownEvent(digest, f"{source}:{line}" if line else source)
-        return known
+        fields = ["event_id", "content_hash", "source", "line"]
+        rows = select_where_in(CredentialEvent, fields, "event_id", event_ids)
+        if rows is None:
+            rows = [
+                row
+                for chunk in _chunks(event_ids)
+                for row in CredentialEvent.objects.filter(event_id__in=chunk).values_list(*fields)
+            ]
+        return {
+            event_id: KnownEvent(digest, f"{source}:{line}" if line else source)
+            for event_id, digest, source, line in rows
+        }
 
     def credentials(self, credential_ids: Collection[str]) -> Mapping[str, CredentialState]:
-        states: dict[str, CredentialState] = {}
-        for chunk in _chunks(credential_ids):
-            for row in Credential.objects.filter(credential_id__in=chunk):
-                states[row.credential_id] = _credential_state(row)
-        return states
+        fields = ["credential_id", "person", *_STATE_FIELDS]
+        rows = select_where_in(Credential, fields, "credential_id", credential_ids)
+        if rows is None:
+            rows = [
+                row
+                for chunk in _chunks(credential_ids)
+                for row in Credential.objects.filter(credential_id__in=chunk).values_list(*fields)
+            ]
+        return {row[0]: _credential_state(*row) for row in rows}
 
     def persons(self, person_ids: Collection[str]) -> Mapping[str, PersonState]:
-        states: dict[str, PersonState] = {}
-        for chunk in _chunks(person_ids):
-            for row in Person.objects.filter(person_id__in=chunk):
-                states[row.person_id] = PersonState(
-                    person_id=row.person_id,
-                    as_of=(row.as_of_time, row.as_of_event),
-                    given_name=row.given_name or None,
-                    family_name=row.family_name or None,
-                    email=row.email or None,
-                    organization=row.organization or None,
-                )
-        return states
+        fields = ["person_id", *_PERSON_FIELDS]
+        rows = select_where_in(Person, fields, "person_id", person_ids)
+        if rows is None:
+            rows = [
+                row
+                for chunk in _chunks(person_ids)
+                for row in Person.objects.filter(person_id__in=chunk).values_list(*fields)
+            ]
+        return {
+            person_id: PersonState(
+                person_id=person_id,
+                as_of=(as_of_time, as_of_event),
+                given_name=given or None,
+                family_name=family or None,
+                email=email or None,
+                organization=organization or None,
+            )
+            for person_id, given, family, email, organization, as_of_time, as_of_event in rows
+        }
 
     def credential_histories(
         self, credential_ids: Collection[str]
@@ -265,21 +280,53 @@ def _credential_row(state: CredentialState, run_id: int) -> tuple[object, ...]:
     )
 
 
-def _credential_state(row: Credential) -> CredentialState:
+_STATE_FIELDS = [
+    "credential_type",
+    "status",
+    "as_of_time",
+    "as_of_event",
+    "fascn",
+    "card_uuid",
+    "expires_on",
+    "cert_serial",
+    "cert_issuer",
+    "cert_ski",
+    "cert_not_after",
+    "reason",
+]
+
+
+def _credential_state(
+    credential_id: str,
+    person_id: str,
+    credential_type: str,
+    status: str,
+    as_of_time: Any,
+    as_of_event: str,
+    fascn: str | None,
+    card_uuid: str | None,
+    expires_on: Any,
+    cert_serial: str,
+    cert_issuer: str,
+    cert_ski: str,
+    cert_not_after: Any,
+    reason: str,
+) -> CredentialState:
+    """A stored credential row (columns in ``_STATE_FIELDS`` order) as the engine's state."""
     return CredentialState(
-        credential_id=row.credential_id,
-        person_id=row.person_id,
-        credential_type=CredentialType(row.credential_type),
-        status=CredentialStatus(row.status),
-        as_of=(row.as_of_time, row.as_of_event),
-        fascn=Fascn(row.fascn) if row.fascn else None,
-        card_uuid=CardUuid(uuid.UUID(row.card_uuid)) if row.card_uuid else None,
-        expires_on=row.expires_on,
-        cert_serial=row.cert_serial or None,
-        cert_issuer=row.cert_issuer or None,
-        cert_ski=row.cert_ski or None,
-        cert_not_after=row.cert_not_after,
-        reason=row.reason or None,
+        credential_id=credential_id,
+        person_id=person_id,
+        credential_type=CredentialType(credential_type),
+        status=CredentialStatus(status),
+        as_of=(as_of_time, as_of_event),
+        fascn=Fascn(fascn) if fascn else None,
+        card_uuid=CardUuid(uuid.UUID(card_uuid)) if card_uuid else None,
+        expires_on=expires_on,
+        cert_serial=cert_serial or None,
+        cert_issuer=cert_issuer or None,
+        cert_ski=cert_ski or None,
+        cert_not_after=cert_not_after,
+        reason=reason or None,
     )
 
 
