@@ -60,7 +60,14 @@ def run_reconciliation(
         else RelyingParty.objects.filter(enabled=True)
     )
     source = ", ".join(rp.name for rp in chosen) or "no relying parties"
-    run = start_run(Job.RECONCILIATION, actor=actor, trigger=trigger, clock=clock, source=source)
+    run = start_run(
+        Job.RECONCILIATION,
+        actor=actor,
+        trigger=trigger,
+        clock=clock,
+        source=source,
+        options={"dry_run": dry_run, "allow_mass_change": allow_mass_change},
+    )
     reports = [
         _reconcile_one(run, rp, dry_run, allow_mass_change, clock, connector_factory)
         for rp in chosen
@@ -84,8 +91,9 @@ def _run_status(reports: list[RelyingPartyReport], dry_run: bool) -> RunStatus:
         return RunStatus.SUCCEEDED
     if statuses == {RunStatus.FAILED}:
         return RunStatus.FAILED
-    if statuses <= {RunStatus.STOPPED, RunStatus.SUCCEEDED, RunStatus.DRY_RUN}:
+    if statuses == {RunStatus.STOPPED}:
         return RunStatus.STOPPED
+    # Some relying parties changed and others did not (stopped, failed, errors): partial.
     return RunStatus.PARTIAL
 
 
@@ -153,6 +161,8 @@ def _reconcile(
         threshold_percent=relying_party.disable_threshold,
         allow_mass_change=allow_mass_change,
     )
+    if allow_mass_change and not verdict.stop and the_plan.disables > verdict.limit:
+        notes.append(verdict.message)  # the override was used: the report must say so
     if verdict.stop:
         _store_outcomes(report, apply_plan(the_plan, target, dry_run=True))
         _end(

@@ -11,14 +11,29 @@ from idms.web.runs.models import Run
 
 
 @transaction.atomic
-def start_run(job: Job, *, actor: str, trigger: Trigger, clock: Clock, source: str = "") -> Run:
+def start_run(
+    job: Job,
+    *,
+    actor: str,
+    trigger: Trigger,
+    clock: Clock,
+    source: str = "",
+    options: dict[str, object] | None = None,
+) -> Run:
     """Create the run row (status running) and its audit record, committed before work begins,
     so a run that fails still shows who started it and why it ended."""
     run = Run.objects.create(
         job=job, trigger=trigger, actor=actor, started_at=clock.now(), source=source
     )
     record_audit(
-        actor, "run.started", at=run.started_at, target=f"run {run.pk}", job=job, trigger=trigger
+        actor,
+        "run.started",
+        at=run.started_at,
+        target=f"run {run.pk}",
+        job=job,
+        trigger=trigger,
+        source=source,
+        **(options or {}),
     )
     return run
 
