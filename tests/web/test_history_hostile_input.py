@@ -114,3 +114,16 @@ def test_the_event_that_identifies_a_card_may_come_later_in_the_file(tmp_path):
     [problem] = RunEntry.objects.filter(run=run, level="error")
     assert (problem.line, problem.column) == (3, "fascn")
     assert "credential C9" in problem.message
+
+
+def test_a_file_whose_every_row_is_rejected_fails_and_keeps_every_rejection(tmp_path):
+    path = tmp_path / "all-bad.csv"
+    path.write_text(
+        HEADER + "".join(f"E{n},not-a-time,ISSUE,ACTIVE,P{n},C{n},x\n" for n in range(50))
+    )
+
+    run = run_import(path)
+
+    assert run.status == "failed"
+    assert run.counts["rejected"] == 50
+    assert RunEntry.objects.filter(run=run, level="error").count() == 50

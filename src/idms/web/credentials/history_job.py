@@ -63,7 +63,12 @@ def import_credential_history(
             clock=clock,
             message=f"{cause} ({type(problem).__name__}: {problem}). Nothing was imported.",
         )
-    status = RunStatus.PARTIAL if summary.rejected else RunStatus.SUCCEEDED
+    if summary.rejected and not (summary.imported or summary.unchanged):
+        status = RunStatus.FAILED  # every row was rejected: nothing of the file is in the store
+    elif summary.rejected:
+        status = RunStatus.PARTIAL
+    else:
+        status = RunStatus.SUCCEEDED
     message = (
         f"{summary.imported} imported, {summary.unchanged} unchanged, "
         f"{summary.rejected} rejected, {summary.warnings} warnings"
