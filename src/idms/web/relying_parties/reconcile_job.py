@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from django.db import transaction
@@ -145,7 +145,9 @@ def _reconcile(
     target = connector_factory(relying_party)
     records = AccountRecords(relying_party, report.run, clock.now())
     expected = project(holders(), automation_rules, today(clock))
-    the_plan = plan(expected, records.observe(target.read()))
+    # A dry run writes nothing, not even idms' own record of the accounts it saw.
+    accounts = target.read() if dry_run else records.observe(target.read())
+    the_plan = plan(expected, accounts)
     if not dry_run:
         records.flush()
     notes = []
@@ -183,14 +185,14 @@ def _reconcile(
 
 def _store_outcomes(
     report: RelyingPartyReport,
-    outcomes: Sequence[Outcome] | object,
+    outcomes: Iterable[Outcome],
     records: AccountRecords | None = None,
 ) -> Counter[str]:
     """Write every outcome (in batches, each committed: what was applied stays recorded even if
     the process dies later) and count them."""
     tally: Counter[str] = Counter()
     batch: list[ActionOutcome] = []
-    for outcome in outcomes:  # type: ignore[attr-defined]
+    for outcome in outcomes:
         action = outcome.action
         if outcome.status is OutcomeStatus.FAILED:
             tally["errors"] += 1
