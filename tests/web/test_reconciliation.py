@@ -679,3 +679,15 @@ def test_a_disabled_relying_party_is_left_out_unless_named(load_store, add_rp, c
     assert named.status == "failed"
     assert "disabled" in report(named, "off").message
     assert len(off) == 0
+
+
+def test_progress_is_reported_up_to_every_planned_action(load_store, add_rp, clock):
+    target = mass_disable_store(load_store, 30, 5)
+    add_rp("memory")
+    calls: list[tuple[str, int, int]] = []
+
+    reconcile(clock, {"memory": target}, on_progress=lambda *call: calls.append(call))
+
+    assert calls
+    assert calls[-1] == ("memory", 5, 5)
+    assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)

@@ -10,6 +10,7 @@ from typing import Any
 
 from idms.cli.commands import _actor, _database, _report_run
 from idms.cli.errors import UsageError
+from idms.cli.progress import ProgressBar
 
 
 def _clock() -> Any:
@@ -173,13 +174,23 @@ def reconcile(args: argparse.Namespace) -> int:
     from idms.web.relying_parties.reconcile_job import run_reconciliation
 
     chosen = [_named(name) for name in args.rp] if args.rp else None
-    run = run_reconciliation(
-        actor=_actor(),
-        trigger=Trigger.CLI,
-        relying_parties=chosen,
-        dry_run=args.dry_run,
-        allow_mass_change=args.allow_mass_change,
-    )
+    bar = ProgressBar("Reconciling")
+
+    def progress(name: str, done: int, total: int) -> None:
+        bar.label = f"Reconciling {name}"
+        bar.update(done, total, f"{done:,} of {total:,} actions")
+
+    try:
+        run = run_reconciliation(
+            actor=_actor(),
+            trigger=Trigger.CLI,
+            relying_parties=chosen,
+            dry_run=args.dry_run,
+            allow_mass_change=args.allow_mass_change,
+            on_progress=progress,
+        )
+    finally:
+        bar.close()
     if args.json:
         print(json.dumps(reconcile_summary(run), indent=2))
         return 0 if run.status in ("succeeded", "dry run") else 1

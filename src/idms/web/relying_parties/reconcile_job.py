@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 
@@ -40,6 +40,16 @@ _APPLIED_COUNT = {
 OUTCOME_BATCH = 1000
 
 ConnectorFactory = Callable[[RelyingParty], TargetConnector]
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    dry_run: bool
+    allow_mass_change: bool
+    clock: Clock
+    connector_factory: ConnectorFactory
+    on_progress: Progress | None
 
 
 def run_reconciliation(
@@ -51,9 +61,14 @@ def run_reconciliation(
     allow_mass_change: bool = False,
     clock: Clock | None = None,
     connector_factory: ConnectorFactory = connector_for,
+    on_progress: Progress | None = None,
 ) -> Run:
-    """Reconcile the given relying parties (default: every enabled one) and return the run."""
+    """Reconcile the given relying parties (default: every enabled one) and return the run.
+
+    ``on_progress(relying_party_name, actions_done, actions_planned)`` is called as outcomes
+    are recorded (for a progress bar)."""
     clock = clock or SystemClock()
+    options = _Options(dry_run, allow_mass_change, clock, connector_factory, on_progress)
     chosen = list(
         relying_parties
         if relying_parties is not None
@@ -68,10 +83,7 @@ def run_reconciliation(
         source=source,
         options={"dry_run": dry_run, "allow_mass_change": allow_mass_change},
     )
-    reports = [
-        _reconcile_one(run, rp, dry_run, allow_mass_change, clock, connector_factory)
-        for rp in chosen
-    ]
+    reports = [_reconcile_one(run, rp, options) for rp in chosen]
     totals: Counter[str] = Counter()
     for report in reports:
         totals.update({key: report.counts.get(key, 0) for key in COUNT_KEYS})
@@ -97,19 +109,12 @@ def _run_status(reports: list[RelyingPartyReport], dry_run: bool) -> RunStatus:
     return RunStatus.PARTIAL
 
 
-def _reconcile_one(
-    run: Run,
-    relying_party: RelyingParty,
-    dry_run: bool,
-    allow_mass_change: bool,
-    clock: Clock,
-    connector_factory: ConnectorFactory,
-) -> RelyingPartyReport:
+def _reconcile_one(run: Run, relying_party: RelyingParty, options: _Options) -> RelyingPartyReport:
     report = RelyingPartyReport.objects.create(
         run=run, relying_party=relying_party, name=relying_party.name, status=RunStatus.RUNNING
     )
     try:
-        _reconcile(report, relying_party, dry_run, allow_mass_change, clock, connector_factory)
+        _reconcile(report, relying_party, options)
     except (ConnectorError, SecretKeyError) as problem:  # SecretKeyError: a configuration fault
         _end(report, RunStatus.FAILED, f"nothing was changed: {problem}")
     except Exception as problem:  # one relying party's failure must not stop the others
@@ -127,14 +132,8 @@ def _end(report: RelyingPartyReport, status: RunStatus, message: str, **counts: 
     report.save(update_fields=["status", "message", "counts"])
 
 
-def _reconcile(
-    report: RelyingPartyReport,
-    relying_party: RelyingParty,
-    dry_run: bool,
-    allow_mass_change: bool,
-    clock: Clock,
-    connector_factory: ConnectorFactory,
-) -> None:
+def _reconcile(report: RelyingPartyReport, relying_party: RelyingParty, options: _Options) -> None:
+    dry_run, clock = options.dry_run, options.clock
     if not relying_party.enabled:
         _end(report, RunStatus.FAILED, "the relying party is disabled (idms rp enable)")
         return
@@ -142,7 +141,7 @@ def _reconcile(
     if not automation_rules:
         _end(report, RunStatus.FAILED, "no enabled automation says what it must hold")
         return
-    target = connector_factory(relying_party)
+    target = options.connector_factory(relying_party)
     records = AccountRecords(relying_party, report.run, clock.now())
     expected = project(holders(), automation_rules, today(clock))
     # A dry run writes nothing, not even idms' own record of the accounts it saw.
@@ -161,9 +160,9 @@ def _reconcile(
     verdict = check_safety(
         the_plan,
         threshold_percent=relying_party.disable_threshold,
-        allow_mass_change=allow_mass_change,
+        allow_mass_change=options.allow_mass_change,
     )
-    if allow_mass_change and not verdict.stop and the_plan.disables > verdict.limit:
+    if options.allow_mass_change and not verdict.stop and the_plan.disables > verdict.limit:
         notes.append(verdict.message)  # the override was used: the report must say so
     if verdict.stop:
         _store_outcomes(report, apply_plan(the_plan, target, dry_run=True))
@@ -177,7 +176,11 @@ def _reconcile(
         return
     concurrency = int(relying_party.settings.get("concurrency", 4))
     outcomes = apply_plan(the_plan, target, concurrency=concurrency, dry_run=dry_run)
-    tally = _store_outcomes(report, outcomes, None if dry_run else records)
+    progress = None
+    if options.on_progress is not None:
+        callback, total = options.on_progress, len(the_plan.actions)
+        progress = lambda done: callback(relying_party.name, done, total)  # noqa: E731
+    tally = _store_outcomes(report, outcomes, None if dry_run else records, progress)
     if not dry_run:
         records.flush()
     _finish_report(report, the_plan, tally, dry_run, notes)
@@ -187,11 +190,13 @@ def _store_outcomes(
     report: RelyingPartyReport,
     outcomes: Iterable[Outcome],
     records: AccountRecords | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Counter[str]:
     """Write every outcome (in batches, each committed: what was applied stays recorded even if
     the process dies later) and count them."""
     tally: Counter[str] = Counter()
     batch: list[ActionOutcome] = []
+    written = 0
     for outcome in outcomes:
         action = outcome.action
         if outcome.status is OutcomeStatus.FAILED:
@@ -217,7 +222,10 @@ def _store_outcomes(
             )
         )
         if len(batch) >= OUTCOME_BATCH:
+            written += len(batch)
             _write(batch)
+        if progress is not None:
+            progress(len(batch) + written)
     _write(batch)
     return tally
 
