@@ -204,7 +204,7 @@ def test_same_event_id_with_other_content_is_rejected_as_a_conflict(tmp_path):
 
     run = run_import(write_csv(tmp_path / "b.csv", changed))
 
-    assert run.status == "partial"
+    assert run.status == "failed"  # its only row was rejected: nothing of b.csv is stored
     [problem] = errors(run)
     assert (problem.source, problem.line, problem.column) == ("b.csv", 2, "event_id")
     assert "E2 was already given (a.csv:3) with different content" in problem.message
