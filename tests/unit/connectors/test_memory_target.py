@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from account_values import attrs
 from idms.connectors.base import (
     ACTIVE,
     EMAIL,
@@ -29,18 +30,6 @@ from idms.connectors.errors import (
     TransientError,
 )
 from idms.connectors.memory import MemoryTarget
-
-
-def attrs(n: int = 1, **overrides: AttributeValue) -> dict[str, AttributeValue]:
-    values: dict[str, AttributeValue] = {
-        USER_NAME: f"user{n}",
-        GIVEN_NAME: "Ann",
-        FAMILY_NAME: f"Lee{n}",
-        EMAIL: f"user{n}@example.gov",
-        ACTIVE: True,
-    }
-    values.update(overrides)
-    return values
 
 
 def add(n: int = 1, **overrides: AttributeValue) -> Action:

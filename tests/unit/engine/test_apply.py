@@ -8,16 +8,14 @@ from collections import Counter
 
 import pytest
 
+from account_values import attrs, expect
 from idms.connectors.base import (
     ACTIVE,
-    EMAIL,
-    FAMILY_NAME,
     GIVEN_NAME,
     USER_NAME,
     Account,
     Action,
     ActionKind,
-    AttributeValue,
     Capability,
     ExpectedAccount,
     Outcome,
@@ -27,22 +25,6 @@ from idms.connectors.errors import StopError, TransientError
 from idms.connectors.memory import MemoryTarget
 from idms.engine.apply import RetryPolicy, apply_plan
 from idms.engine.plan import Plan, plan
-
-
-def attrs(n: int, **overrides: AttributeValue) -> dict[str, AttributeValue]:
-    values: dict[str, AttributeValue] = {
-        USER_NAME: f"user{n}",
-        GIVEN_NAME: "Ann",
-        FAMILY_NAME: f"Lee{n}",
-        EMAIL: f"user{n}@example.gov",
-        ACTIVE: True,
-    }
-    values.update(overrides)
-    return values
-
-
-def expect(n: int, **overrides: AttributeValue) -> ExpectedAccount:
-    return ExpectedAccount(f"p{n}", attrs(n, **overrides))
 
 
 def seeded(*numbers: int) -> MemoryTarget:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from account_values import attrs, expect
 from idms.connectors.base import (
     ACTIVE,
     EMAIL,
@@ -17,22 +18,6 @@ from idms.connectors.base import (
     ExpectedAccount,
 )
 from idms.engine.plan import Plan, is_active, plan
-
-
-def attrs(n: int = 1, **overrides: AttributeValue) -> dict[str, AttributeValue]:
-    values: dict[str, AttributeValue] = {
-        USER_NAME: f"user{n}",
-        GIVEN_NAME: "Ann",
-        FAMILY_NAME: f"Lee{n}",
-        EMAIL: f"user{n}@example.gov",
-        ACTIVE: True,
-    }
-    values.update(overrides)
-    return values
-
-
-def expect(n: int = 1, **overrides: AttributeValue) -> ExpectedAccount:
-    return ExpectedAccount(f"p{n}", attrs(n, **overrides))
 
 
 def account(n: int = 1, *, key: str | None = "", **overrides: AttributeValue) -> Account:
