@@ -15,6 +15,9 @@ from typing import Any
 
 from django.db import connection, models
 
+# SQLite allows 32766 bound parameters per statement; stay far below for IN (...) lookups.
+LOOKUP_CHUNK = 900
+
 
 class RowWriter:
     """INSERT rows into ``model``'s table; with ``conflict``, update ``update`` on a clash."""
@@ -99,15 +102,24 @@ class RowWriter:
 
 def select_where_in(
     model: type[models.Model], fields: Sequence[str], key: str, values: Collection[str]
-) -> list[tuple[Any, ...]] | None:
-    """Rows (``fields`` in order) whose ``key`` is one of ``values``, on PostgreSQL; None elsewhere.
+) -> list[tuple[Any, ...]]:
+    """Rows (``fields`` in order) whose ``key`` is one of ``values``.
 
-    The ORM sends ``IN (...)`` with every value quoted into the SQL text, which for thousands of
-    keys costs more than the lookup itself; here the keys travel as one array parameter, bound on
-    the server. Other databases use the ORM (the caller's fallback).
+    On PostgreSQL the keys travel as one array parameter, bound on the server: the ORM's
+    ``IN (...)`` quotes every value into the SQL text, which for thousands of keys costs more than
+    the lookup itself. Elsewhere the ORM's ``IN`` is used, in chunks below SQLite's limit on
+    bound parameters.
     """
     if connection.vendor != "postgresql":
-        return None
+        manager = model._default_manager
+        keys = list(values)
+        return [
+            row
+            for start in range(0, len(keys), LOOKUP_CHUNK)
+            for row in manager.filter(
+                **{f"{key}__in": keys[start : start + LOOKUP_CHUNK]}
+            ).values_list(*fields)
+        ]
     import psycopg  # only PostgreSQL comes here
 
     meta = model._meta

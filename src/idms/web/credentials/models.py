@@ -9,10 +9,7 @@ from __future__ import annotations
 from django.db import models
 
 from idms.domain.vocabulary import CredentialStatus, CredentialType, EventType
-
-
-def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(member.value, member.value) for member in enum]
+from idms.web.choices import enum_choices
 
 
 class Person(models.Model):
@@ -39,8 +36,8 @@ class Credential(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="credentials", db_index=False
     )
-    credential_type = models.CharField(max_length=16, choices=_choices(CredentialType))
-    status = models.CharField(max_length=16, choices=_choices(CredentialStatus))
+    credential_type = models.CharField(max_length=16, choices=enum_choices(CredentialType))
+    status = models.CharField(max_length=16, choices=enum_choices(CredentialStatus))
     fascn = models.CharField(max_length=32, null=True, blank=True)
     card_uuid = models.CharField(max_length=36, null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
@@ -89,8 +86,8 @@ class CredentialEvent(models.Model):
         db_constraint=False,
     )
     event_time = models.DateTimeField()
-    event_type = models.CharField(max_length=16, choices=_choices(EventType))
-    status = models.CharField(max_length=16, choices=_choices(CredentialStatus))
+    event_type = models.CharField(max_length=16, choices=enum_choices(EventType))
+    status = models.CharField(max_length=16, choices=enum_choices(CredentialStatus))
     given_name = models.CharField(max_length=200, blank=True)
     family_name = models.CharField(max_length=200, blank=True)
     email = models.CharField(max_length=254, blank=True)

@@ -17,12 +17,10 @@ from idms.engine.history import KnownEvent
 from idms.engine.history_event import HistoryEvent
 from idms.engine.history_state import CredentialState, PersonState
 from idms.engine.report import ReportEntry, shorten
-from idms.web.credentials.bulk_sql import RowWriter, select_where_in
+from idms.web.credentials.bulk_sql import LOOKUP_CHUNK, RowWriter, select_where_in
 from idms.web.credentials.models import Credential, CredentialEvent, Person
 from idms.web.runs.models import Run, RunEntry
 
-# SQLite allows 32766 bound parameters per statement; stay far below for IN (...) lookups.
-LOOKUP_CHUNK = 900
 WRITE_BATCH = 500
 
 _CREDENTIAL_FIELDS = [
@@ -99,12 +97,6 @@ class DjangoHistoryStore:
     def known_events(self, event_ids: Collection[str]) -> Mapping[str, KnownEvent]:
         fields = ["event_id", "content_hash", "source", "line"]
         rows = select_where_in(CredentialEvent, fields, "event_id", event_ids)
-        if rows is None:
-            rows = [
-                row
-                for chunk in _chunks(event_ids)
-                for row in CredentialEvent.objects.filter(event_id__in=chunk).values_list(*fields)
-            ]
         return {
             event_id: KnownEvent(digest, f"{source}:{line}" if line else source)
             for event_id, digest, source, line in rows
@@ -113,23 +105,11 @@ class DjangoHistoryStore:
     def credentials(self, credential_ids: Collection[str]) -> Mapping[str, CredentialState]:
         fields = ["credential_id", "person", *_STATE_FIELDS]
         rows = select_where_in(Credential, fields, "credential_id", credential_ids)
-        if rows is None:
-            rows = [
-                row
-                for chunk in _chunks(credential_ids)
-                for row in Credential.objects.filter(credential_id__in=chunk).values_list(*fields)
-            ]
         return {row[0]: _credential_state(*row) for row in rows}
 
     def persons(self, person_ids: Collection[str]) -> Mapping[str, PersonState]:
         fields = ["person_id", *_PERSON_FIELDS]
         rows = select_where_in(Person, fields, "person_id", person_ids)
-        if rows is None:
-            rows = [
-                row
-                for chunk in _chunks(person_ids)
-                for row in Person.objects.filter(person_id__in=chunk).values_list(*fields)
-            ]
         return {
             person_id: PersonState(
                 person_id=person_id,

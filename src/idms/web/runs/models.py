@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.db import models
 
 from idms.jobs.kinds import EntryLevel, Job, RunStatus, Trigger
-
-
-def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(member.value, member.value) for member in enum]
+from idms.web.choices import enum_choices
 
 
 class Run(models.Model):
-    job = models.CharField(max_length=64, choices=_choices(Job))
-    status = models.CharField(max_length=16, choices=_choices(RunStatus), default=RunStatus.RUNNING)
-    trigger = models.CharField(max_length=16, choices=_choices(Trigger))
+    job = models.CharField(max_length=64, choices=enum_choices(Job))
+    status = models.CharField(
+        max_length=16, choices=enum_choices(RunStatus), default=RunStatus.RUNNING
+    )
+    trigger = models.CharField(max_length=16, choices=enum_choices(Trigger))
     actor = models.CharField(max_length=150, help_text="Who started the run.")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -34,7 +33,7 @@ class RunEntry(models.Model):
     """One report row: a rejected record, a warning, a finding. Rendered, never parsed."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="entries")
-    level = models.CharField(max_length=8, choices=_choices(EntryLevel))
+    level = models.CharField(max_length=8, choices=enum_choices(EntryLevel))
     code = models.CharField(max_length=40, help_text="Machine-readable kind, e.g. 'rejected'.")
     message = models.TextField()
     source = models.CharField(max_length=500, blank=True)
@@ -56,7 +55,7 @@ class RelyingPartyReport(models.Model):
         "relying_parties.RelyingParty", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     name = models.CharField(max_length=100, help_text="Kept if the relying party is removed.")
-    status = models.CharField(max_length=16, choices=_choices(RunStatus))
+    status = models.CharField(max_length=16, choices=enum_choices(RunStatus))
     message = models.TextField(blank=True)
     counts = models.JSONField(default=dict)
 
